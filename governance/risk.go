@@ -1,0 +1,159 @@
+package governance
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/goccy/go-yaml/ast"
+)
+
+// RiskStatuses lists the statuses a risk may have.
+var RiskStatuses = []string{RiskOpen, RiskMitigating, RiskAccepted, RiskTransferred, RiskAvoided, RiskClosed}
+
+// ValidRiskID reports whether s can be a risk id: non-empty, without
+// whitespace. Risk ids are kept as the source register writes them.
+func ValidRiskID(s string) bool {
+	return s != "" && strings.IndexFunc(s, unicode.IsSpace) < 0
+}
+
+// Check reports what is wrong with an estimate, or nil: it must give either
+// a frequency and a magnitude, or a likelihood and an impact score, with
+// ordered, non-negative figures.
+func (e Estimate) Check() error {
+	quant := e.Frequency != nil || e.Magnitude != nil
+	qual := e.Likelihood != 0 || e.Impact != 0
+	switch {
+	case quant && qual:
+		return fmt.Errorf("give either frequency and magnitude, or likelihood and impact, not both")
+	case !quant && !qual:
+		return fmt.Errorf("no estimate: give frequency and magnitude (or likelihood and impact scores 1..5)")
+	case qual && (e.Likelihood < 1 || e.Likelihood > 5 || e.Impact < 1 || e.Impact > 5):
+		return fmt.Errorf("likelihood and impact must both be scores from 1 to 5")
+	case quant && e.Frequency == nil:
+		return fmt.Errorf("magnitude without frequency: give the loss events per year too")
+	case quant && e.Magnitude == nil:
+		return fmt.Errorf("frequency without magnitude: give the loss per event too")
+	}
+	if !quant {
+		return nil
+	}
+	if f := e.Frequency; f.Range != nil {
+		if err := f.Range.check("frequency"); err != nil {
+			return err
+		}
+	} else if f.Rate < 0 {
+		return fmt.Errorf("frequency must be 0 or more events per year")
+	}
+	switch m := e.Magnitude; {
+	case m.PERT != nil:
+		return m.PERT.check("magnitude")
+	case m.Lognormal != nil:
+		if m.Lognormal.P5 <= 0 || m.Lognormal.P95 <= m.Lognormal.P5 {
+			return fmt.Errorf("magnitude needs 0 < p5 < p95 (a 90%% interval of the loss), got p5 %v, p95 %v", m.Lognormal.P5, m.Lognormal.P95)
+		}
+	default:
+		return fmt.Errorf("magnitude needs {min, likely, max} or {p5, p95}")
+	}
+	return nil
+}
+
+func (p *PERT) check(what string) error {
+	if p.Min < 0 || p.Min > p.Likely || p.Likely > p.Max || p.Max <= 0 {
+		return fmt.Errorf("%s needs 0 <= min <= likely <= max and max > 0, got min %v, likely %v, max %v", what, p.Min, p.Likely, p.Max)
+	}
+	return nil
+}
+
+func (l *loader) risk(d *decoder, n ast.Node) {
+	r := &Risk{Status: RiskOpen, Pos: d.pos(n)}
+	e := &r.Estimate
+	before := len(*d.errs)
+	if !d.object(n, "a risk",
+		field{name: "id", required: true, set: func(v ast.Node) {
+			r.ID = d.str(v, "risk id")
+			if !ValidRiskID(r.ID) && isScalar(v) {
+				d.errorf(v, "risk id %q must be non-empty text without spaces, e.g. R-12", r.ID)
+			}
+		}},
+		field{name: "title", set: func(v ast.Node) { r.Title = d.text(v, "title") }},
+		field{name: "domain", required: true, set: func(v ast.Node) {
+			r.Domain = d.id(v, "domain")
+			l.refs = append(l.refs, ref{kind: "domain", id: r.Domain, pos: d.pos(v), in: "risk " + r.ID})
+		}},
+		field{name: "category", required: true, set: func(v ast.Node) { r.Category = d.id(v, "category") }},
+		field{name: "owner", set: func(v ast.Node) {
+			r.Owner = d.id(v, "owner")
+			l.refs = append(l.refs, ref{kind: "role", id: r.Owner, pos: d.pos(v), in: "owner of risk " + r.ID})
+		}},
+		field{name: "status", set: func(v ast.Node) { r.Status = d.oneOf(v, "status", RiskStatuses...) }},
+		field{name: "frequency", set: func(v ast.Node) { e.Frequency = d.frequency(v) }},
+		field{name: "magnitude", set: func(v ast.Node) { e.Magnitude = d.magnitude(v) }},
+		field{name: "likelihood", set: func(v ast.Node) { e.Likelihood, _ = d.integer(v, "likelihood", 1, 5) }},
+		field{name: "impact", set: func(v ast.Node) { e.Impact, _ = d.integer(v, "impact", 1, 5) }},
+	) {
+		return
+	}
+	if err := e.Check(); err != nil && len(*d.errs) == before {
+		d.errorAt(r.Pos, "risk %s: %v", r.ID, err)
+	}
+	l.m.Risks = append(l.m.Risks, r)
+}
+
+func (d *decoder) frequency(v ast.Node) *Frequency {
+	if _, ok := d.mapping(v); ok {
+		p := d.pert(v, "frequency")
+		if p == nil {
+			return nil
+		}
+		return &Frequency{Range: p}
+	}
+	f, ok := d.positive(v, "frequency (events per year)", true)
+	if !ok {
+		return nil
+	}
+	return &Frequency{Rate: f}
+}
+
+func (d *decoder) pert(v ast.Node, what string) *PERT {
+	p := &PERT{}
+	ok := true
+	num := func(into *float64, name string) field {
+		return field{name: name, required: true, set: func(v ast.Node) {
+			f, good := d.positive(v, what+" "+name, true)
+			*into, ok = f, ok && good
+		}}
+	}
+	if !d.object(v, what, num(&p.Min, "min"), num(&p.Likely, "likely"), num(&p.Max, "max")) || !ok {
+		return nil
+	}
+	return p
+}
+
+func (d *decoder) magnitude(v ast.Node) *Magnitude {
+	kvs, isMap := d.mapping(v)
+	if !isMap {
+		d.errorf(v, "magnitude must be {min, likely, max} or {p5, p95}, not %s", kindOf(v))
+		return nil
+	}
+	for _, kv := range kvs {
+		if k, _ := d.key(kv); k == "p5" || k == "p95" {
+			ln := &Interval90{}
+			ok := true
+			num := func(into *float64, name string) field {
+				return field{name: name, required: true, set: func(v ast.Node) {
+					f, good := d.positive(v, "magnitude "+name, false)
+					*into, ok = f, ok && good
+				}}
+			}
+			if !d.object(v, "magnitude", num(&ln.P5, "p5"), num(&ln.P95, "p95")) || !ok {
+				return nil
+			}
+			return &Magnitude{Lognormal: ln}
+		}
+	}
+	if p := d.pert(v, "magnitude"); p != nil {
+		return &Magnitude{PERT: p}
+	}
+	return nil
+}
