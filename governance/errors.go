@@ -12,7 +12,7 @@ import (
 // Error is one problem in a model, where it was written.
 type Error struct {
 	Pos
-	Message string
+	Message string `json:"message"`
 }
 
 // Error returns "file:line:column: message".
@@ -63,8 +63,9 @@ func closest(s string, candidates []string) string {
 	return best
 }
 
-// didYouMean returns ` (did you mean "x"?)` for the closest candidate, or "".
-func didYouMean(s string, candidates []string) string {
+// DidYouMean returns ` (did you mean "x"?)` for the candidate closest to s
+// when it is a likely misspelling of it, or "".
+func DidYouMean(s string, candidates []string) string {
 	if c := closest(s, candidates); c != "" {
 		return fmt.Sprintf(" (did you mean %q?)", c)
 	}
@@ -91,3 +92,4 @@ func distance(a, b string) int {
 	}
 	return prev[len(b)]
 }
+

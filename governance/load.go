@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/goccy/go-yaml/ast"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/antares-governance/antares"
 )
@@ -134,7 +134,7 @@ func (l *loader) file(src Source) {
 		l.errs = append(l.errs, *perr)
 		return
 	}
-	d := &decoder{file: src.Name, errs: &l.errs, anchors: map[string]ast.Node{}}
+	d := &decoder{file: src.Name, errs: &l.errs}
 	if len(docs) == 0 {
 		d.errorAt(Pos{File: src.Name, Line: 1, Column: 1}, "the file is empty: a model file is a mapping with keys such as apiVersion, people, roles, domains and decisions")
 		return
@@ -145,30 +145,30 @@ func (l *loader) file(src Source) {
 	l.decoded = true
 	root := docs[0]
 	d.object(root, "the model file",
-		field{name: "apiVersion", set: func(v ast.Node) { l.apiVersion(d, v) }},
-		field{name: "organization", set: func(v ast.Node) { l.organization(d, v) }},
-		field{name: "people", set: func(v ast.Node) { d.list(v, "people", func(n ast.Node) { l.person(d, n) }) }},
-		field{name: "roles", set: func(v ast.Node) { d.list(v, "roles", func(n ast.Node) { l.role(d, n) }) }},
-		field{name: "domains", set: func(v ast.Node) { d.list(v, "domains", func(n ast.Node) { l.domain(d, n) }) }},
-		field{name: "decisions", set: func(v ast.Node) { d.list(v, "decisions", func(n ast.Node) { l.decision(d, n) }) }},
-		field{name: "responsibilities", set: func(v ast.Node) {
-			d.list(v, "responsibilities", func(n ast.Node) { l.responsibility(d, n) })
+		field{name: "apiVersion", set: func(v node) { l.apiVersion(d, v) }},
+		field{name: "organization", set: func(v node) { l.organization(d, v) }},
+		field{name: "people", set: func(v node) { d.list(v, "people", func(n node) { l.person(d, n) }) }},
+		field{name: "roles", set: func(v node) { d.list(v, "roles", func(n node) { l.role(d, n) }) }},
+		field{name: "domains", set: func(v node) { d.list(v, "domains", func(n node) { l.domain(d, n) }) }},
+		field{name: "decisions", set: func(v node) { d.list(v, "decisions", func(n node) { l.decision(d, n) }) }},
+		field{name: "responsibilities", set: func(v node) {
+			d.list(v, "responsibilities", func(n node) { l.responsibility(d, n) })
 		}},
-		field{name: "appetite", set: func(v ast.Node) {
+		field{name: "appetite", set: func(v node) {
 			if l.m.AppetitePos.Line == 0 {
 				l.m.AppetitePos = d.pos(v)
 			}
-			d.list(v, "appetite", func(n ast.Node) { l.appetite(d, n) })
+			d.list(v, "appetite", func(n node) { l.appetite(d, n) })
 		}},
-		field{name: "scales", set: func(v ast.Node) { l.scales(d, v) }},
-		field{name: "routing", set: func(v ast.Node) { l.routing(d, v) }},
-		field{name: "risks", set: func(v ast.Node) { d.list(v, "risks", func(n ast.Node) { l.risk(d, n) }) }},
+		field{name: "scales", set: func(v node) { l.scales(d, v) }},
+		field{name: "routing", set: func(v node) { l.routing(d, v) }},
+		field{name: "risks", set: func(v node) { d.list(v, "risks", func(n node) { l.risk(d, n) }) }},
 	)
 }
 
 // once reports whether a singular top-level key is seen for the first time,
 // and reports the repeat otherwise.
-func (l *loader) once(d *decoder, v ast.Node, key string, first *Pos) bool {
+func (l *loader) once(d *decoder, v node, key string, first *Pos) bool {
 	if first.File != "" {
 		d.errorf(v, "%s is already given at %s:%d:%d: it may appear in one file only", key, first.File, first.Line, first.Column)
 		return false
@@ -177,7 +177,7 @@ func (l *loader) once(d *decoder, v ast.Node, key string, first *Pos) bool {
 	return true
 }
 
-func (l *loader) apiVersion(d *decoder, v ast.Node) {
+func (l *loader) apiVersion(d *decoder, v node) {
 	s := d.str(v, "apiVersion")
 	if s != APIVersion && isScalar(v) {
 		d.errorf(v, "apiVersion %q is not supported: this version of Antares reads %q", s, APIVersion)
@@ -189,15 +189,15 @@ func (l *loader) apiVersion(d *decoder, v ast.Node) {
 	}
 }
 
-func (l *loader) organization(d *decoder, v ast.Node) {
+func (l *loader) organization(d *decoder, v node) {
 	if !l.once(d, v, "organization", &l.orgPos) {
 		return
 	}
 	o := &l.m.Organization
 	o.Pos = d.pos(v)
 	d.object(v, "organization",
-		field{name: "name", required: true, set: func(v ast.Node) { o.Name = d.text(v, "organization name") }},
-		field{name: "currency", set: func(v ast.Node) {
+		field{name: "name", required: true, set: func(v node) { o.Name = d.text(v, "organization name") }},
+		field{name: "currency", set: func(v node) {
 			o.Currency = d.str(v, "currency")
 			if len(o.Currency) != 3 || strings.ToUpper(o.Currency) != o.Currency {
 				d.errorf(v, "currency %q must be an ISO 4217 code of three capital letters, e.g. USD, EUR", o.Currency)
@@ -206,40 +206,40 @@ func (l *loader) organization(d *decoder, v ast.Node) {
 	)
 }
 
-func (l *loader) person(d *decoder, n ast.Node) {
+func (l *loader) person(d *decoder, n node) {
 	p := &Person{Status: StatusActive, Pos: d.pos(n)}
 	if !d.object(n, "a person",
-		field{name: "id", required: true, set: func(v ast.Node) { p.ID = d.id(v, "person id") }},
-		field{name: "name", set: func(v ast.Node) { p.Name = d.text(v, "name") }},
-		field{name: "email", set: func(v ast.Node) {
+		field{name: "id", required: true, set: func(v node) { p.ID = d.id(v, "person id") }},
+		field{name: "name", set: func(v node) { p.Name = d.text(v, "name") }},
+		field{name: "email", set: func(v node) {
 			p.Email = d.str(v, "email")
 			if at := strings.IndexByte(p.Email, '@'); at <= 0 || at == len(p.Email)-1 || strings.ContainsAny(p.Email, " \t") {
 				d.errorf(v, "email %q is not an email address", p.Email)
 			}
 		}},
-		field{name: "roles", set: func(v ast.Node) {
-			d.list(v, "roles", func(n ast.Node) {
+		field{name: "roles", set: func(v node) {
+			d.list(v, "roles", func(n node) {
 				id := d.id(n, "role")
 				p.Roles = append(p.Roles, id)
 				l.refs = append(l.refs, ref{kind: "role", id: id, pos: d.pos(n), in: "roles of person " + p.ID})
 			})
 		}},
-		field{name: "status", set: func(v ast.Node) { p.Status = d.oneOf(v, "status", StatusActive, StatusDeparted) }},
+		field{name: "status", set: func(v node) { p.Status = d.oneOf(v, "status", StatusActive, StatusDeparted) }},
 	) {
 		return
 	}
 	l.m.People = append(l.m.People, p)
 }
 
-func (l *loader) role(d *decoder, n ast.Node) {
+func (l *loader) role(d *decoder, n node) {
 	r := &Role{Kind: KindIndividual, Pos: d.pos(n)}
-	var chair ast.Node
+	var chair node
 	if !d.object(n, "a role",
-		field{name: "id", required: true, set: func(v ast.Node) { r.ID = d.id(v, "role id") }},
-		field{name: "title", set: func(v ast.Node) { r.Title = d.text(v, "title") }},
-		field{name: "kind", set: func(v ast.Node) { r.Kind = d.oneOf(v, "kind", KindIndividual, KindBody) }},
-		field{name: "chair", set: func(v ast.Node) { chair = v; r.Chair = d.id(v, "chair") }},
-		field{name: "reports_to", set: func(v ast.Node) {
+		field{name: "id", required: true, set: func(v node) { r.ID = d.id(v, "role id") }},
+		field{name: "title", set: func(v node) { r.Title = d.text(v, "title") }},
+		field{name: "kind", set: func(v node) { r.Kind = d.oneOf(v, "kind", KindIndividual, KindBody) }},
+		field{name: "chair", set: func(v node) { chair = v; r.Chair = d.id(v, "chair") }},
+		field{name: "reports_to", set: func(v node) {
 			r.ReportsTo = d.id(v, "reports_to")
 			l.refs = append(l.refs, ref{kind: "role", id: r.ReportsTo, pos: d.pos(v), in: "reports_to of role " + r.ID})
 		}},
@@ -257,22 +257,22 @@ func (l *loader) role(d *decoder, n ast.Node) {
 	l.m.Roles = append(l.m.Roles, r)
 }
 
-func (l *loader) domain(d *decoder, n ast.Node) {
+func (l *loader) domain(d *decoder, n node) {
 	dom := &Domain{Pos: d.pos(n)}
 	if !d.object(n, "a domain",
-		field{name: "id", required: true, set: func(v ast.Node) { dom.ID = d.id(v, "domain id") }},
-		field{name: "name", set: func(v ast.Node) { dom.Name = d.text(v, "name") }},
-		field{name: "owner", set: func(v ast.Node) {
+		field{name: "id", required: true, set: func(v node) { dom.ID = d.id(v, "domain id") }},
+		field{name: "name", set: func(v node) { dom.Name = d.text(v, "name") }},
+		field{name: "owner", set: func(v node) {
 			dom.Owner, dom.OwnerPos = d.id(v, "owner"), d.pos(v)
 			l.refs = append(l.refs, ref{kind: "role", id: dom.Owner, pos: dom.OwnerPos, in: "owner of domain " + dom.ID})
 		}},
-		field{name: "outcomes", set: func(v ast.Node) {
-			d.list(v, "outcomes", func(n ast.Node) {
+		field{name: "outcomes", set: func(v node) {
+			d.list(v, "outcomes", func(n node) {
 				o := &Outcome{Pos: d.pos(n)}
 				if d.object(n, "an outcome",
-					field{name: "id", required: true, set: func(v ast.Node) { o.ID = d.id(v, "outcome id") }},
-					field{name: "name", set: func(v ast.Node) { o.Name = d.text(v, "name") }},
-					field{name: "target", set: func(v ast.Node) {
+					field{name: "id", required: true, set: func(v node) { o.ID = d.id(v, "outcome id") }},
+					field{name: "name", set: func(v node) { o.Name = d.text(v, "name") }},
+					field{name: "target", set: func(v node) {
 						t, err := ParseTarget(d.str(v, "target"))
 						if err != nil {
 							if isScalar(v) {
@@ -287,11 +287,11 @@ func (l *loader) domain(d *decoder, n ast.Node) {
 				}
 			})
 		}},
-		field{name: "review", set: func(v ast.Node) {
+		field{name: "review", set: func(v node) {
 			r := &Review{Pos: d.pos(v)}
 			if d.object(v, "review",
-				field{name: "every", required: true, set: func(v ast.Node) { r.Every = d.duration(v, "review every") }},
-				field{name: "by", required: true, set: func(v ast.Node) {
+				field{name: "every", required: true, set: func(v node) { r.Every = d.duration(v, "review every") }},
+				field{name: "by", required: true, set: func(v node) {
 					r.By = d.id(v, "review by")
 					l.refs = append(l.refs, ref{kind: "role", id: r.By, pos: d.pos(v), in: "review of domain " + dom.ID})
 				}},
@@ -305,7 +305,7 @@ func (l *loader) domain(d *decoder, n ast.Node) {
 	l.m.Domains = append(l.m.Domains, dom)
 }
 
-func (d *decoder) duration(v ast.Node, what string) Duration {
+func (d *decoder) duration(v node, what string) Duration {
 	s := d.str(v, what)
 	if !isScalar(v) {
 		return Duration{}
@@ -319,12 +319,16 @@ func (d *decoder) duration(v ast.Node, what string) Duration {
 
 // domainList reads a list of domain ids where ["*"] (or omitting the key)
 // means every domain; it returns nil for every domain.
-func (l *loader) domainList(d *decoder, v ast.Node, in string, star bool) []string {
+func (l *loader) domainList(d *decoder, v node, in string, star bool) []string {
 	ids := []string{}
-	var starNode ast.Node
-	d.list(v, "domains", func(n ast.Node) {
+	var starNode node
+	d.list(v, "domains", func(n node) {
 		s := d.str(n, "domain")
-		if s == "*" && star {
+		if s == "*" {
+			if !star {
+				d.errorf(n, "\"*\" (every domain) is for a decision's or a responsibility's domains; a tier names domain ids, or omits domains to apply everywhere")
+				return
+			}
 			starNode = n
 			return
 		}
@@ -344,25 +348,20 @@ func (l *loader) domainList(d *decoder, v ast.Node, in string, star bool) []stri
 	return ids
 }
 
-func isList(n ast.Node) bool {
-	_, ok := n.(*ast.SequenceNode)
-	return ok
-}
-
-func (l *loader) decision(d *decoder, n ast.Node) {
+func (l *loader) decision(d *decoder, n node) {
 	dec := &Decision{Measure: MeasureNone, Pos: d.pos(n)}
 	if !d.object(n, "a decision",
-		field{name: "id", required: true, set: func(v ast.Node) { dec.ID = d.id(v, "decision id") }},
-		field{name: "name", set: func(v ast.Node) { dec.Name = d.text(v, "name") }},
-		field{name: "domains", set: func(v ast.Node) { dec.Domains = l.domainList(d, v, "domains of decision "+dec.ID, true) }},
-		field{name: "measure", set: func(v ast.Node) {
+		field{name: "id", required: true, set: func(v node) { dec.ID = d.id(v, "decision id") }},
+		field{name: "name", set: func(v node) { dec.Name = d.text(v, "name") }},
+		field{name: "domains", set: func(v node) { dec.Domains = l.domainList(d, v, "domains of decision "+dec.ID, true) }},
+		field{name: "measure", set: func(v node) {
 			dec.Measure = d.oneOf(v, "measure", MeasureExposure, MeasureAmount, MeasureSeverity, MeasureNone)
 		}},
-		field{name: "sla", set: func(v ast.Node) { dec.SLA = d.duration(v, "sla") }},
-		field{name: "valid_for", set: func(v ast.Node) { dec.ValidFor = d.duration(v, "valid_for") }},
-		field{name: "separation_of_duties", set: func(v ast.Node) { dec.SeparationOfDuties = d.boolean(v, "separation_of_duties") }},
-		field{name: "authority", set: func(v ast.Node) {
-			d.list(v, "authority", func(n ast.Node) {
+		field{name: "sla", set: func(v node) { dec.SLA = d.duration(v, "sla") }},
+		field{name: "valid_for", set: func(v node) { dec.ValidFor = d.duration(v, "valid_for") }},
+		field{name: "separation_of_duties", set: func(v node) { dec.SeparationOfDuties = d.boolean(v, "separation_of_duties") }},
+		field{name: "authority", set: func(v node) {
+			d.list(v, "authority", func(n node) {
 				if t := l.tier(d, n, dec, len(dec.Authority)+1); t != nil {
 					dec.Authority = append(dec.Authority, t)
 				}
@@ -384,12 +383,12 @@ func (l *loader) decision(d *decoder, n ast.Node) {
 	l.m.Decisions = append(l.m.Decisions, dec)
 }
 
-func (l *loader) tier(d *decoder, n ast.Node, dec *Decision, index int) *Tier {
+func (l *loader) tier(d *decoder, n node, dec *Decision, index int) *Tier {
 	t := &Tier{Index: index, Pos: d.pos(n)}
 	where := func(what string) string { return what + " of tier " + itoa(index) + " of decision " + dec.ID }
-	roles := func(v ast.Node, what string) []string {
+	roles := func(v node, what string) []string {
 		var out []string
-		d.list(v, what, func(n ast.Node) {
+		d.list(v, what, func(n node) {
 			id := d.id(n, "role")
 			out = append(out, id)
 			l.refs = append(l.refs, ref{kind: "role", id: id, pos: d.pos(n), in: where(what)})
@@ -397,12 +396,12 @@ func (l *loader) tier(d *decoder, n ast.Node, dec *Decision, index int) *Tier {
 		return out
 	}
 	if !d.object(n, "a tier",
-		field{name: "up_to", set: func(v ast.Node) {
+		field{name: "up_to", set: func(v node) {
 			if f, ok := d.positive(v, "up_to", false); ok {
 				t.UpTo = &f
 			}
 		}},
-		field{name: "accountable", required: true, set: func(v ast.Node) {
+		field{name: "accountable", required: true, set: func(v node) {
 			if s := d.str(v, "accountable"); s == OwnerRole {
 				t.Accountable = s
 				return
@@ -410,9 +409,9 @@ func (l *loader) tier(d *decoder, n ast.Node, dec *Decision, index int) *Tier {
 			t.Accountable = d.id(v, "accountable")
 			l.refs = append(l.refs, ref{kind: "role", id: t.Accountable, pos: d.pos(v), in: where("accountable")})
 		}},
-		field{name: "consulted", set: func(v ast.Node) { t.Consulted = roles(v, "consulted") }},
-		field{name: "informed", set: func(v ast.Node) { t.Informed = roles(v, "informed") }},
-		field{name: "domains", set: func(v ast.Node) {
+		field{name: "consulted", set: func(v node) { t.Consulted = roles(v, "consulted") }},
+		field{name: "informed", set: func(v node) { t.Informed = roles(v, "informed") }},
+		field{name: "domains", set: func(v node) {
 			t.Domains = l.domainList(d, v, where("domains"), false)
 			for _, id := range t.Domains {
 				if !dec.AppliesTo(id) {
@@ -426,21 +425,21 @@ func (l *loader) tier(d *decoder, n ast.Node, dec *Decision, index int) *Tier {
 	return t
 }
 
-func (l *loader) responsibility(d *decoder, n ast.Node) {
+func (l *loader) responsibility(d *decoder, n node) {
 	r := &Responsibility{Pos: d.pos(n)}
 	if !d.object(n, "a responsibility",
-		field{name: "id", required: true, set: func(v ast.Node) { r.ID = d.id(v, "responsibility id") }},
-		field{name: "name", set: func(v ast.Node) { r.Name = d.text(v, "name") }},
-		field{name: "domains", set: func(v ast.Node) { r.Domains = l.domainList(d, v, "domains of responsibility "+r.ID, true) }},
-		field{name: "responsible", required: true, set: func(v ast.Node) {
-			d.list(v, "responsible", func(n ast.Node) {
+		field{name: "id", required: true, set: func(v node) { r.ID = d.id(v, "responsibility id") }},
+		field{name: "name", set: func(v node) { r.Name = d.text(v, "name") }},
+		field{name: "domains", set: func(v node) { r.Domains = l.domainList(d, v, "domains of responsibility "+r.ID, true) }},
+		field{name: "responsible", required: true, set: func(v node) {
+			d.list(v, "responsible", func(n node) {
 				id := d.id(n, "role")
 				r.Responsible = append(r.Responsible, id)
 				l.refs = append(l.refs, ref{kind: "role", id: id, pos: d.pos(n), in: "responsible of " + r.ID})
 			})
 		}},
-		field{name: "measured_on", set: func(v ast.Node) {
-			d.list(v, "measured_on", func(n ast.Node) {
+		field{name: "measured_on", set: func(v node) {
+			d.list(v, "measured_on", func(n node) {
 				s := d.str(n, "measured_on")
 				dom, out, ok := strings.Cut(s, ".")
 				if !ok || !idPattern.MatchString(dom) || !idPattern.MatchString(out) {
@@ -460,24 +459,24 @@ func (l *loader) responsibility(d *decoder, n ast.Node) {
 	l.m.Responsibilities = append(l.m.Responsibilities, r)
 }
 
-func (l *loader) appetite(d *decoder, n ast.Node) {
+func (l *loader) appetite(d *decoder, n node) {
 	a := &Appetite{Pos: d.pos(n)}
 	if d.object(n, "an appetite entry",
-		field{name: "category", required: true, set: func(v ast.Node) { a.Category = d.id(v, "category") }},
-		field{name: "tolerance", required: true, set: func(v ast.Node) { a.Tolerance, _ = d.positive(v, "tolerance", true) }},
-		field{name: "statement", set: func(v ast.Node) { a.Statement = d.str(v, "statement") }},
+		field{name: "category", required: true, set: func(v node) { a.Category = d.id(v, "category") }},
+		field{name: "tolerance", required: true, set: func(v node) { a.Tolerance, _ = d.positive(v, "tolerance", true) }},
+		field{name: "statement", set: func(v node) { a.Statement = d.str(v, "statement") }},
 	) {
 		l.m.Appetite = append(l.m.Appetite, a)
 	}
 }
 
-func (l *loader) scales(d *decoder, v ast.Node) {
+func (l *loader) scales(d *decoder, v node) {
 	if !l.once(d, v, "scales", &l.scalesPos) {
 		return
 	}
-	five := func(v ast.Node, what string, into *[5]float64) {
+	five := func(v node, what string, into *[5]float64) {
 		var vals []float64
-		d.list(v, what, func(n ast.Node) {
+		d.list(v, what, func(n node) {
 			if f, ok := d.positive(n, what, false); ok {
 				vals = append(vals, f)
 			}
@@ -498,32 +497,32 @@ func (l *loader) scales(d *decoder, v ast.Node) {
 		copy(into[:], vals)
 	}
 	d.object(v, "scales",
-		field{name: "likelihood_per_year", set: func(v ast.Node) { five(v, "likelihood_per_year", &l.m.Scales.LikelihoodPerYear) }},
-		field{name: "impact", set: func(v ast.Node) { five(v, "impact", &l.m.Scales.Impact) }},
+		field{name: "likelihood_per_year", set: func(v node) { five(v, "likelihood_per_year", &l.m.Scales.LikelihoodPerYear) }},
+		field{name: "impact", set: func(v node) { five(v, "impact", &l.m.Scales.Impact) }},
 	)
 }
 
-func (l *loader) routing(d *decoder, v ast.Node) {
+func (l *loader) routing(d *decoder, v node) {
 	if !l.once(d, v, "routing", &l.routingPos) {
 		return
 	}
 	r := &Routing{MinSeverity: 1, Pos: d.pos(v)}
 	if !d.object(v, "routing",
-		field{name: "decision", required: true, set: func(v ast.Node) {
+		field{name: "decision", required: true, set: func(v node) {
 			r.Decision = d.id(v, "routing decision")
 			l.refs = append(l.refs, ref{kind: "decision", id: r.Decision, pos: d.pos(v), in: "routing"})
 		}},
-		field{name: "min_severity", set: func(v ast.Node) { r.MinSeverity, _ = d.integer(v, "min_severity (an OCSF severity_id)", 0, 6) }},
-		field{name: "default_domain", set: func(v ast.Node) {
+		field{name: "min_severity", set: func(v node) { r.MinSeverity, _ = d.integer(v, "min_severity (an OCSF severity_id)", 0, 6) }},
+		field{name: "default_domain", set: func(v node) {
 			r.DefaultDomain = d.id(v, "default_domain")
 			l.refs = append(l.refs, ref{kind: "domain", id: r.DefaultDomain, pos: d.pos(v), in: "routing default_domain"})
 		}},
-		field{name: "rules", set: func(v ast.Node) {
-			d.list(v, "rules", func(n ast.Node) {
+		field{name: "rules", set: func(v node) {
+			d.list(v, "rules", func(n node) {
 				rule := &RoutingRule{Pos: d.pos(n)}
 				if d.object(n, "a routing rule",
-					field{name: "match", required: true, set: func(v ast.Node) { rule.Match = d.match(v) }},
-					field{name: "domain", required: true, set: func(v ast.Node) {
+					field{name: "match", required: true, set: func(v node) { rule.Match = d.match(v) }},
+					field{name: "domain", required: true, set: func(v node) {
 						rule.Domain = d.id(v, "domain")
 						l.refs = append(l.refs, ref{kind: "domain", id: rule.Domain, pos: d.pos(v), in: "routing rule"})
 					}},
@@ -540,28 +539,27 @@ func (l *loader) routing(d *decoder, v ast.Node) {
 
 var matchPathPattern = regexp.MustCompile(`^[A-Za-z0-9_]+(\[\])?(\.[A-Za-z0-9_]+(\[\])?)*$`)
 
-func (d *decoder) match(v ast.Node) []Match {
-	kvs, ok := d.mapping(v)
-	if !ok {
+func (d *decoder) match(v node) []Match {
+	if v == nil || v.Kind != yaml.MappingNode {
 		d.errorf(v, "match must be a mapping of event paths to globs, e.g. {\"resources[].type\": \"AwsIam*\"}, not %s", kindOf(v))
 		return nil
 	}
-	if len(kvs) == 0 {
+	if len(v.Content) == 0 {
 		d.errorf(v, "match is empty: a rule needs at least one condition")
 	}
 	var out []Match
-	for _, kv := range kvs {
-		path, ok := d.key(kv)
+	for k, val := range d.pairs(v) {
+		path, ok := d.key(k)
 		if !ok {
 			continue
 		}
 		if !matchPathPattern.MatchString(path) {
-			d.errorf(kv.Key, "match path %q must be a dotted path into the OCSF event, with [] for any element, e.g. resources[].type", path)
+			d.errorf(k, "match path %q must be a dotted path into the OCSF event, with [] for any element, e.g. resources[].type", path)
 			continue
 		}
-		glob := d.str(d.resolve(kv.Value), "match value")
+		glob := d.str(d.resolve(val), "match value")
 		if _, err := pathpkg.Match(glob, ""); err != nil {
-			d.errorf(kv.Value, "match value %q is not a valid glob: %v", glob, err)
+			d.errorf(val, "match value %q is not a valid glob: %v", glob, err)
 			continue
 		}
 		out = append(out, Match{Path: path, Glob: glob})

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/goccy/go-yaml/ast"
+	"go.yaml.in/yaml/v3"
 )
 
 // RiskStatuses lists the statuses a risk may have.
@@ -16,6 +16,11 @@ var RiskStatuses = []string{RiskOpen, RiskMitigating, RiskAccepted, RiskTransfer
 func ValidRiskID(s string) bool {
 	return s != "" && strings.IndexFunc(s, unicode.IsSpace) < 0
 }
+
+// ValidID reports whether s can be an identifier of the model (a person,
+// role, domain, decision, responsibility or risk category):
+// ^[a-z0-9][a-z0-9._-]{0,63}$.
+func ValidID(s string) bool { return idPattern.MatchString(s) }
 
 // Check reports what is wrong with an estimate, or nil: it must give either
 // a frequency and a magnitude, or a likelihood and an impact score, with
@@ -65,32 +70,32 @@ func (p *PERT) check(what string) error {
 	return nil
 }
 
-func (l *loader) risk(d *decoder, n ast.Node) {
+func (l *loader) risk(d *decoder, n node) {
 	r := &Risk{Status: RiskOpen, Pos: d.pos(n)}
 	e := &r.Estimate
 	before := len(*d.errs)
 	if !d.object(n, "a risk",
-		field{name: "id", required: true, set: func(v ast.Node) {
+		field{name: "id", required: true, set: func(v node) {
 			r.ID = d.str(v, "risk id")
 			if !ValidRiskID(r.ID) && isScalar(v) {
 				d.errorf(v, "risk id %q must be non-empty text without spaces, e.g. R-12", r.ID)
 			}
 		}},
-		field{name: "title", set: func(v ast.Node) { r.Title = d.text(v, "title") }},
-		field{name: "domain", required: true, set: func(v ast.Node) {
+		field{name: "title", set: func(v node) { r.Title = d.text(v, "title") }},
+		field{name: "domain", required: true, set: func(v node) {
 			r.Domain = d.id(v, "domain")
 			l.refs = append(l.refs, ref{kind: "domain", id: r.Domain, pos: d.pos(v), in: "risk " + r.ID})
 		}},
-		field{name: "category", required: true, set: func(v ast.Node) { r.Category = d.id(v, "category") }},
-		field{name: "owner", set: func(v ast.Node) {
+		field{name: "category", required: true, set: func(v node) { r.Category = d.id(v, "category") }},
+		field{name: "owner", set: func(v node) {
 			r.Owner = d.id(v, "owner")
 			l.refs = append(l.refs, ref{kind: "role", id: r.Owner, pos: d.pos(v), in: "owner of risk " + r.ID})
 		}},
-		field{name: "status", set: func(v ast.Node) { r.Status = d.oneOf(v, "status", RiskStatuses...) }},
-		field{name: "frequency", set: func(v ast.Node) { e.Frequency = d.frequency(v) }},
-		field{name: "magnitude", set: func(v ast.Node) { e.Magnitude = d.magnitude(v) }},
-		field{name: "likelihood", set: func(v ast.Node) { e.Likelihood, _ = d.integer(v, "likelihood", 1, 5) }},
-		field{name: "impact", set: func(v ast.Node) { e.Impact, _ = d.integer(v, "impact", 1, 5) }},
+		field{name: "status", set: func(v node) { r.Status = d.oneOf(v, "status", RiskStatuses...) }},
+		field{name: "frequency", set: func(v node) { e.Frequency = d.frequency(v) }},
+		field{name: "magnitude", set: func(v node) { e.Magnitude = d.magnitude(v) }},
+		field{name: "likelihood", set: func(v node) { e.Likelihood, _ = d.integer(v, "likelihood", 1, 5) }},
+		field{name: "impact", set: func(v node) { e.Impact, _ = d.integer(v, "impact", 1, 5) }},
 	) {
 		return
 	}
@@ -100,8 +105,8 @@ func (l *loader) risk(d *decoder, n ast.Node) {
 	l.m.Risks = append(l.m.Risks, r)
 }
 
-func (d *decoder) frequency(v ast.Node) *Frequency {
-	if _, ok := d.mapping(v); ok {
+func (d *decoder) frequency(v node) *Frequency {
+	if v != nil && v.Kind == yaml.MappingNode {
 		p := d.pert(v, "frequency")
 		if p == nil {
 			return nil
@@ -115,11 +120,11 @@ func (d *decoder) frequency(v ast.Node) *Frequency {
 	return &Frequency{Rate: f}
 }
 
-func (d *decoder) pert(v ast.Node, what string) *PERT {
+func (d *decoder) pert(v node, what string) *PERT {
 	p := &PERT{}
 	ok := true
 	num := func(into *float64, name string) field {
-		return field{name: name, required: true, set: func(v ast.Node) {
+		return field{name: name, required: true, set: func(v node) {
 			f, good := d.positive(v, what+" "+name, true)
 			*into, ok = f, ok && good
 		}}
@@ -130,18 +135,17 @@ func (d *decoder) pert(v ast.Node, what string) *PERT {
 	return p
 }
 
-func (d *decoder) magnitude(v ast.Node) *Magnitude {
-	kvs, isMap := d.mapping(v)
-	if !isMap {
+func (d *decoder) magnitude(v node) *Magnitude {
+	if v == nil || v.Kind != yaml.MappingNode {
 		d.errorf(v, "magnitude must be {min, likely, max} or {p5, p95}, not %s", kindOf(v))
 		return nil
 	}
-	for _, kv := range kvs {
-		if k, _ := d.key(kv); k == "p5" || k == "p95" {
+	for k := range d.pairs(v) {
+		if isScalar(k) && (k.Value == "p5" || k.Value == "p95") {
 			ln := &Interval90{}
 			ok := true
 			num := func(into *float64, name string) field {
-				return field{name: name, required: true, set: func(v ast.Node) {
+				return field{name: name, required: true, set: func(v node) {
 					f, good := d.positive(v, "magnitude "+name, false)
 					*into, ok = f, ok && good
 				}}

@@ -118,7 +118,7 @@ func (l *loader) checkRefs() {
 		if cache[r.kind] == nil {
 			cache[r.kind] = ids(r.kind)
 		}
-		l.errorAt(r.pos, "unknown %s %q in %s%s", r.kind, r.id, r.in, didYouMean(r.id, cache[r.kind]))
+		l.errorAt(r.pos, "unknown %s %q in %s%s", r.kind, r.id, r.in, DidYouMean(r.id, cache[r.kind]))
 	}
 }
 

@@ -1,73 +1,97 @@
 package governance
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
+	goccy "github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
+	"go.yaml.in/yaml/v3"
 )
 
-// decoder walks the YAML syntax tree of one file. Unlike decoding into
+// decoder walks the YAML node tree of one file. Unlike decoding into
 // structs, walking the tree lets every problem of the file be reported, each
 // at its own line and column, and a misspelt key be matched to the keys that
 // were possible there.
 type decoder struct {
-	file    string
-	errs    *Errors
-	anchors map[string]ast.Node
-	depth   int
+	file  string
+	errs  *Errors
+	depth int
 }
 
-// parseYAML parses data into documents, turning a syntax error (or, should
-// the parser ever fail on hostile bytes, a panic) into an Error.
-func parseYAML(file string, data []byte) (docs []ast.Node, err *Error) {
+// node is a YAML node. Aliases are resolved by the parser; the decoder
+// follows them (see resolve).
+type node = *yaml.Node
+
+// parseYAML parses data into the bodies of its documents. Bytes that are
+// not YAML give one Error, as precisely placed as possible.
+//
+// Two parsers are used on purpose: go.yaml.in/yaml/v3 reads valid files
+// several times faster than any alternative (it decides how long a model of
+// ten thousand people takes to load), but places syntax errors only roughly;
+// when it rejects a file, github.com/goccy/go-yaml parses it again to say at
+// which line and column the syntax breaks.
+func parseYAML(file string, data []byte) (docs []node, err *Error) {
 	defer func() {
 		if r := recover(); r != nil {
-			docs, err = nil, &Error{Pos: Pos{File: file}, Message: "not valid YAML"}
+			docs, err = nil, &Error{Pos: Pos{File: file, Line: 1, Column: 1}, Message: "not valid YAML"}
 		}
 	}()
-	f, perr := parser.ParseBytes(data, 0)
-	if perr != nil {
-		e := &Error{Pos: Pos{File: file}, Message: "not valid YAML"}
-		var se interface {
-			GetMessage() string
-			GetToken() *token.Token
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var doc yaml.Node
+		perr := dec.Decode(&doc)
+		if errors.Is(perr, io.EOF) {
+			return docs, nil
 		}
-		if errors.As(perr, &se) {
+		if perr != nil {
+			return nil, syntaxError(file, data, perr)
+		}
+		if len(doc.Content) > 0 && !isNull(doc.Content[0]) {
+			docs = append(docs, doc.Content[0])
+		}
+	}
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line ([0-9]+): `)
+
+// syntaxError places a syntax error: at goccy's line and column when it
+// agrees the file is broken, else at the line yaml.v3 gives.
+func syntaxError(file string, data []byte, perr error) *Error {
+	e := &Error{Pos: Pos{File: file, Line: 1, Column: 1}, Message: "not valid YAML: " + strings.TrimPrefix(perr.Error(), "yaml: ")}
+	if m := yamlLine.FindStringSubmatch(perr.Error()); m != nil {
+		e.Line, _ = strconv.Atoi(m[1])
+		e.Message = "not valid YAML: " + strings.TrimPrefix(perr.Error(), m[0])
+	}
+	_, gerr := goccy.ParseBytes(data, 0)
+	var se interface {
+		GetMessage() string
+		GetToken() *token.Token
+	}
+	if gerr != nil && errors.As(gerr, &se) {
+		if t := se.GetToken(); t != nil && t.Position != nil && t.Position.Line > 0 {
+			e.Line, e.Column = t.Position.Line, t.Position.Column
 			e.Message = "not valid YAML: " + se.GetMessage()
-			if t := se.GetToken(); t != nil && t.Position != nil {
-				e.Line, e.Column = t.Position.Line, t.Position.Column
-			}
-		}
-		return nil, e
-	}
-	for _, d := range f.Docs {
-		if d != nil && d.Body != nil {
-			docs = append(docs, d.Body)
 		}
 	}
-	return docs, nil
+	return e
 }
 
-func (d *decoder) pos(n ast.Node) Pos {
-	p := Pos{File: d.file}
+func (d *decoder) pos(n node) Pos {
 	if n == nil {
-		return p
+		return Pos{File: d.file}
 	}
-	if t := n.GetToken(); t != nil && t.Position != nil {
-		p.Line, p.Column = t.Position.Line, t.Position.Column
-	}
-	return p
+	return Pos{File: d.file, Line: n.Line, Column: n.Column}
 }
 
-func (d *decoder) errorf(n ast.Node, format string, args ...any) {
+func (d *decoder) errorf(n node, format string, args ...any) {
 	*d.errs = append(*d.errs, Error{Pos: d.pos(n), Message: fmt.Sprintf(format, args...)})
 }
 
@@ -75,71 +99,57 @@ func (d *decoder) errorAt(p Pos, format string, args ...any) {
 	*d.errs = append(*d.errs, Error{Pos: p, Message: fmt.Sprintf(format, args...)})
 }
 
-// resolve strips anchors, tags and comments and follows aliases, so the
-// callers see the value itself.
-func (d *decoder) resolve(n ast.Node) ast.Node {
+// resolve follows an alias to the value of its anchor.
+func (d *decoder) resolve(n node) node {
 	for range 64 {
-		switch v := n.(type) {
-		case *ast.AnchorNode:
-			if name, ok := v.Name.(ast.ScalarNode); ok && d.anchors != nil {
-				d.anchors[fmt.Sprint(name.GetValue())] = v.Value
-			}
-			n = v.Value
-		case *ast.AliasNode:
-			name := ""
-			if s, ok := v.Value.(ast.ScalarNode); ok {
-				name = fmt.Sprint(s.GetValue())
-			}
-			target, ok := d.anchors[name]
-			if !ok {
-				d.errorf(v, "alias *%s refers to no anchor defined before it", name)
-				return nil
-			}
-			n = target
-		case *ast.TagNode:
-			n = v.Value
-		case *ast.CommentGroupNode:
-			return nil
-		default:
+		if n == nil || n.Kind != yaml.AliasNode {
 			return n
 		}
+		n = n.Alias
 	}
 	return nil
 }
 
+func isNull(n node) bool {
+	return n == nil || (n.Kind == yaml.ScalarNode && n.Tag == "!!null")
+}
+
+// isScalar reports whether n is a value that is not null, a list or a mapping.
+func isScalar(n node) bool { return n != nil && n.Kind == yaml.ScalarNode && n.Tag != "!!null" }
+
+func isList(n node) bool { return n != nil && n.Kind == yaml.SequenceNode }
+
 // kindOf describes a node for messages: "a list", "text", "a number".
-func kindOf(n ast.Node) string {
-	switch n.(type) {
-	case nil, *ast.NullNode:
+func kindOf(n node) string {
+	switch {
+	case isNull(n):
 		return "nothing"
-	case *ast.MappingNode, *ast.MappingValueNode:
+	case n.Kind == yaml.MappingNode:
 		return "a mapping"
-	case *ast.SequenceNode:
+	case n.Kind == yaml.SequenceNode:
 		return "a list"
-	case *ast.IntegerNode, *ast.FloatNode, *ast.InfinityNode, *ast.NanNode:
+	case n.Tag == "!!int" || n.Tag == "!!float":
 		return "a number"
-	case *ast.BoolNode:
+	case n.Tag == "!!bool":
 		return "true/false"
-	default:
-		return "text"
 	}
+	return "text"
 }
 
 // field is one key of a mapping and what to do with its value.
 type field struct {
 	name     string
 	required bool
-	set      func(v ast.Node)
+	set      func(v node)
 }
 
 // object decodes a mapping whose keys must be among fields. It reports
 // unknown keys (with the closest known key), repeated keys and missing
 // required keys, and calls each field's set with the resolved value. It
 // returns false when n is not a mapping at all.
-func (d *decoder) object(n ast.Node, what string, fields ...field) bool {
+func (d *decoder) object(n node, what string, fields ...field) bool {
 	n = d.resolve(n)
-	m, ok := d.mapping(n)
-	if !ok {
+	if n == nil || n.Kind != yaml.MappingNode {
 		d.errorf(n, "%s must be a mapping of keys, not %s", what, kindOf(n))
 		return false
 	}
@@ -153,72 +163,66 @@ func (d *decoder) object(n ast.Node, what string, fields ...field) bool {
 	for i, f := range fields {
 		names[i] = f.name
 	}
-	seen := map[string]bool{}
-	for _, kv := range m {
-		key, ok := d.key(kv)
+	seen := make([]bool, len(fields))
+	for k, v := range d.pairs(n) {
+		key, ok := d.key(k)
 		if !ok {
 			continue
 		}
 		i := slices.Index(names, key)
-		if i < 0 {
-			d.errorf(kv.Key, "unknown key %q in %s%s", key, what, didYouMean(key, names))
-			continue
+		switch {
+		case i < 0:
+			d.errorf(k, "unknown key %q in %s%s", key, what, DidYouMean(key, names))
+		case seen[i]:
+			d.errorf(k, "key %q is repeated in %s", key, what)
+		default:
+			seen[i] = true
+			fields[i].set(d.resolve(v))
 		}
-		if seen[key] {
-			d.errorf(kv.Key, "key %q is repeated in %s", key, what)
-			continue
-		}
-		seen[key] = true
-		fields[i].set(d.resolve(kv.Value))
 	}
-	for _, f := range fields {
-		if f.required && !seen[f.name] {
+	for i, f := range fields {
+		if f.required && !seen[i] {
 			d.errorf(n, "%s has no %s", what, f.name)
 		}
 	}
 	return true
 }
 
-// mapping returns the key/value pairs of a mapping node.
-func (d *decoder) mapping(n ast.Node) ([]*ast.MappingValueNode, bool) {
-	switch v := n.(type) {
-	case *ast.MappingNode:
-		return v.Values, true
-	case *ast.MappingValueNode:
-		return []*ast.MappingValueNode{v}, true
+// pairs yields the keys and values of a mapping node.
+func (d *decoder) pairs(n node) func(yield func(k, v node) bool) {
+	return func(yield func(k, v node) bool) {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if !yield(n.Content[i], n.Content[i+1]) {
+				return
+			}
+		}
 	}
-	return nil, false
 }
 
-func (d *decoder) key(kv *ast.MappingValueNode) (string, bool) {
-	if kv.Key == nil {
-		d.errorf(kv, "a key is missing")
+func (d *decoder) key(k node) (string, bool) {
+	k = d.resolve(k)
+	switch {
+	case k != nil && k.Tag == "!!merge":
+		d.errorf(k, "merge keys (<<) are not supported: write the keys out")
+		return "", false
+	case !isScalar(k):
+		d.errorf(k, "a key must be plain text, not %s", kindOf(k))
 		return "", false
 	}
-	if kv.Key.IsMergeKey() {
-		d.errorf(kv.Key, "merge keys (<<) are not supported: write the keys out")
-		return "", false
-	}
-	s, ok := d.resolve(kv.Key).(ast.ScalarNode)
-	if !ok {
-		d.errorf(kv.Key, "a key must be plain text")
-		return "", false
-	}
-	return fmt.Sprint(s.GetValue()), true
+	return k.Value, true
 }
 
 // list calls each with every element of a sequence. A scalar where a list is
 // expected is an error that shows the list form.
-func (d *decoder) list(n ast.Node, what string, each func(ast.Node)) {
-	s, ok := n.(*ast.SequenceNode)
-	if !ok {
-		if _, null := n.(*ast.NullNode); null || n == nil {
-			return
-		}
+func (d *decoder) list(n node, what string, each func(node)) {
+	if isNull(n) {
+		return
+	}
+	if n.Kind != yaml.SequenceNode {
 		d.errorf(n, "%s must be a list (write [a, b] or one \"- item\" per line), not %s", what, kindOf(n))
 		return
 	}
-	for _, v := range s.Values {
+	for _, v := range n.Content {
 		if v = d.resolve(v); v != nil {
 			each(v)
 		}
@@ -226,25 +230,17 @@ func (d *decoder) list(n ast.Node, what string, each func(ast.Node)) {
 }
 
 // str returns the text of a scalar. Numbers and booleans are accepted as
-// their literal text (a name may be "2024"); null, lists and mappings are not.
-func (d *decoder) str(n ast.Node, what string) string {
-	switch v := n.(type) {
-	case *ast.StringNode:
-		return v.Value
-	case *ast.LiteralNode:
-		if v.Value != nil {
-			return v.Value.Value
-		}
+// their literal text (a name may be 2024); null, lists and mappings are not.
+func (d *decoder) str(n node, what string) string {
+	if !isScalar(n) {
+		d.errorf(n, "%s must be text, not %s", what, kindOf(n))
 		return ""
-	case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode, *ast.InfinityNode, *ast.NanNode:
-		return n.GetToken().Value
 	}
-	d.errorf(n, "%s must be text, not %s", what, kindOf(n))
-	return ""
+	return n.Value
 }
 
 // text is a str that must not be empty.
-func (d *decoder) text(n ast.Node, what string) string {
+func (d *decoder) text(n node, what string) string {
 	s := d.str(n, what)
 	if strings.TrimSpace(s) == "" && isScalar(n) {
 		d.errorf(n, "%s must not be empty", what)
@@ -252,72 +248,81 @@ func (d *decoder) text(n ast.Node, what string) string {
 	return s
 }
 
-func isScalar(n ast.Node) bool {
-	_, ok := n.(ast.ScalarNode)
-	return ok
-}
-
 var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
 
 // id returns an identifier, reporting one that breaks the id pattern.
-func (d *decoder) id(n ast.Node, what string) string {
+func (d *decoder) id(n node, what string) string {
 	s := d.str(n, what)
-	if s != "" && !idPattern.MatchString(s) {
-		hint := strings.Trim(strings.Map(func(r rune) rune {
-			switch {
-			case r >= 'A' && r <= 'Z':
-				return r + 'a' - 'A'
-			case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '.', r == '_', r == '-':
-				return r
-			}
-			return '-'
-		}, s), "-._")
+	switch {
+	case !isScalar(n):
+	case s == "":
+		d.errorf(n, "%s must not be empty", what)
+	case !idPattern.MatchString(s):
 		msg := fmt.Sprintf("%s %q is not a valid id: use lower-case letters, digits, '.', '_' and '-', starting with a letter or digit, at most 64 characters", what, s)
-		if hint != "" && len(hint) <= 64 && idPattern.MatchString(hint) {
+		if hint := idHint(s); hint != "" {
 			msg += fmt.Sprintf(" (e.g. %q)", hint)
 		}
 		d.errorf(n, "%s", msg)
-	} else if s == "" && isScalar(n) {
-		d.errorf(n, "%s must not be empty", what)
 	}
 	return s
 }
 
-// num returns a finite number.
-func (d *decoder) num(n ast.Node, what string) (float64, bool) {
-	var f float64
-	switch v := n.(type) {
-	case *ast.IntegerNode:
-		switch x := v.Value.(type) {
-		case int64:
-			f = float64(x)
-		case uint64:
-			f = float64(x)
-		default:
-			d.errorf(n, "%s must be a number", what)
-			return 0, false
+// idHint turns text into the id it was probably meant to be: "Raj Patel"
+// into "raj-patel", or "" when that gives no valid id.
+func idHint(s string) string {
+	hint := strings.Trim(strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'A' && r <= 'Z':
+			return r + 'a' - 'A'
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '.', r == '_', r == '-':
+			return r
 		}
-	case *ast.FloatNode:
-		f = v.Value
-	default:
-		msg := fmt.Sprintf("%s must be a number, not %s", what, kindOf(n))
-		if s, ok := n.(*ast.StringNode); ok {
-			if _, err := strconv.ParseFloat(strings.ReplaceAll(s.Value, ",", ""), 64); err == nil {
-				msg = fmt.Sprintf("%s must be a plain number without quotes or separators, e.g. %s", what, strings.ReplaceAll(s.Value, ",", ""))
-			}
-		}
-		d.errorf(n, "%s", msg)
-		return 0, false
+		return '-'
+	}, s), "-._")
+	if !idPattern.MatchString(hint) {
+		return ""
 	}
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		d.errorf(n, "%s must be a finite number", what)
+	return hint
+}
+
+// num returns a finite number. Quoted numbers are refused: in a model a
+// number is written as one.
+func (d *decoder) num(n node, what string) (float64, bool) {
+	if !isScalar(n) || (n.Tag != "!!int" && n.Tag != "!!float") {
+		return d.notNumber(n, what)
+	}
+	var f float64
+	var err error
+	if n.Tag == "!!int" {
+		var i int64
+		i, err = strconv.ParseInt(n.Value, 0, 64)
+		f = float64(i)
+	} else {
+		f, err = strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64)
+	}
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		d.errorf(n, "%s must be a finite number, not %s", what, n.Value)
 		return 0, false
 	}
 	return f, true
 }
 
+// notNumber reports n where a number was expected, showing the number a
+// quoted or comma-separated figure would be.
+func (d *decoder) notNumber(n node, what string) (float64, bool) {
+	msg := fmt.Sprintf("%s must be a number, not %s", what, kindOf(n))
+	if isScalar(n) {
+		plain := strings.ReplaceAll(strings.ReplaceAll(n.Value, ",", ""), "_", "")
+		if _, err := strconv.ParseFloat(plain, 64); err == nil {
+			msg = fmt.Sprintf("%s must be a plain number without quotes or separators, e.g. %s", what, plain)
+		}
+	}
+	d.errorf(n, "%s", msg)
+	return 0, false
+}
+
 // positive returns a number > 0 (or >= 0 when zeroOK).
-func (d *decoder) positive(n ast.Node, what string, zeroOK bool) (float64, bool) {
+func (d *decoder) positive(n node, what string, zeroOK bool) (float64, bool) {
 	f, ok := d.num(n, what)
 	if !ok {
 		return 0, false
@@ -334,7 +339,7 @@ func (d *decoder) positive(n ast.Node, what string, zeroOK bool) (float64, bool)
 }
 
 // integer returns a whole number within [lo, hi].
-func (d *decoder) integer(n ast.Node, what string, lo, hi int) (int, bool) {
+func (d *decoder) integer(n node, what string, lo, hi int) (int, bool) {
 	f, ok := d.num(n, what)
 	if !ok {
 		return 0, false
@@ -346,22 +351,25 @@ func (d *decoder) integer(n ast.Node, what string, lo, hi int) (int, bool) {
 	return int(f), true
 }
 
-func (d *decoder) boolean(n ast.Node, what string) bool {
-	if b, ok := n.(*ast.BoolNode); ok {
-		return b.Value
+func (d *decoder) boolean(n node, what string) bool {
+	if isScalar(n) && n.Tag == "!!bool" {
+		b, err := strconv.ParseBool(n.Value)
+		if err == nil {
+			return b
+		}
 	}
 	d.errorf(n, "%s must be true or false, not %s", what, kindOf(n))
 	return false
 }
 
 // oneOf returns a string that must be one of the allowed values.
-func (d *decoder) oneOf(n ast.Node, what string, allowed ...string) string {
+func (d *decoder) oneOf(n node, what string, allowed ...string) string {
 	s := d.str(n, what)
-	if s == "" && !isScalar(n) {
+	if !isScalar(n) {
 		return ""
 	}
 	if !slices.Contains(allowed, s) {
-		d.errorf(n, "%s %q is not one of %s%s", what, s, strings.Join(allowed, ", "), didYouMean(s, allowed))
+		d.errorf(n, "%s %q is not one of %s%s", what, s, strings.Join(allowed, ", "), DidYouMean(s, allowed))
 		return ""
 	}
 	return s
