@@ -36,7 +36,11 @@ type app struct {
 
 // commands lists the constructors of the subcommands, in help order. Each
 // subcommand lives in a file of its own.
-var commands = []func(*app) *cobra.Command{}
+var commands = []func(*app) *cobra.Command{
+	initCommand,
+	lintCommand,
+	schemaCommand,
+}
 
 // exitError carries an exit status without a message of its own: the command
 // already printed what the user needs (lint's findings, a refusal).
@@ -55,6 +59,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Long: `Antares makes a security program's decision system explicit, enforced and measured:
 decision authority as code, instant answers to "who decides", a tamper-evident decision
 ledger, and a diagnosis of where accountability has broken down, ranked by risk exposure.`,
+		Version:       version(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRun: func(cmd *cobra.Command, _ []string) {
@@ -104,6 +109,8 @@ ledger, and a diagnosis of where accountability has broken down, ranked by risk 
 	return antares.ExitCode(err)
 }
 
+var errNoModel = antares.Errorf(antares.EINVALID, "no model given: pass --model PATH (a YAML file or directory) or set ANTARES_MODEL")
+
 // loadModel loads the model named by path, or by --model / ANTARES_MODEL
 // when path is empty.
 func (a *app) loadModel(path string) (*governance.Model, error) {
@@ -111,7 +118,7 @@ func (a *app) loadModel(path string) (*governance.Model, error) {
 		path = a.modelPath
 	}
 	if path == "" {
-		return nil, antares.Errorf(antares.EINVALID, "no model given: pass --model PATH (a YAML file or directory) or set ANTARES_MODEL")
+		return nil, errNoModel
 	}
 	a.log.Debug("loading model", "path", path)
 	return governance.Load(path)
