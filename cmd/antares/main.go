@@ -40,6 +40,9 @@ var commands = []func(*app) *cobra.Command{
 	initCommand,
 	lintCommand,
 	schemaCommand,
+	whoCommand,
+	canCommand,
+	exportCommand,
 }
 
 // exitError carries an exit status without a message of its own: the command
