@@ -181,24 +181,19 @@ func (p *printer) money(v float64) string {
 // K, M or B suffix: 987, 40.4K, 1.25M, 3B.
 func Compact(v float64) string {
 	v = math.Round(v)
+	if v >= 1000 {
+		// Round to three significant figures first, so that 999,999 is
+		// written 1M rather than 1000K.
+		scale := math.Pow(10, math.Floor(math.Log10(v))-2)
+		v = math.Round(v/scale) * scale
+	}
 	for _, u := range []struct {
 		div    float64
 		suffix string
 	}{{1e9, "B"}, {1e6, "M"}, {1e3, "K"}} {
-		if math.Abs(v) >= u.div {
-			x := v / u.div
-			prec := 2
-			switch {
-			case math.Abs(x) >= 100:
-				prec = 0
-			case math.Abs(x) >= 10:
-				prec = 1
-			}
-			s := strconv.FormatFloat(x, 'f', prec, 64)
-			if strings.Contains(s, ".") {
-				s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-			}
-			return s + u.suffix
+		if v >= u.div {
+			s := strconv.FormatFloat(v/u.div, 'f', 2, 64)
+			return strings.TrimRight(strings.TrimRight(s, "0"), ".") + u.suffix
 		}
 	}
 	return strconv.FormatFloat(v, 'f', 0, 64)
