@@ -92,4 +92,3 @@ func distance(a, b string) int {
 	}
 	return prev[len(b)]
 }
-

@@ -474,10 +474,15 @@ func (l *loader) scales(d *decoder, v node) {
 	if !l.once(d, v, "scales", &l.scalesPos) {
 		return
 	}
-	five := func(v node, what string, into *[5]float64) {
+	five := func(v node, what string, limit float64, into *[5]float64) {
 		var vals []float64
 		d.list(v, what, func(n node) {
-			if f, ok := d.positive(n, what, false); ok {
+			f, ok := d.positive(n, what, false)
+			if ok && f > limit {
+				d.errorf(n, "%s must be at most %g, not %v", what, limit, f)
+				ok = false
+			}
+			if ok {
 				vals = append(vals, f)
 			}
 		})
@@ -497,8 +502,8 @@ func (l *loader) scales(d *decoder, v node) {
 		copy(into[:], vals)
 	}
 	d.object(v, "scales",
-		field{name: "likelihood_per_year", set: func(v node) { five(v, "likelihood_per_year", &l.m.Scales.LikelihoodPerYear) }},
-		field{name: "impact", set: func(v node) { five(v, "impact", &l.m.Scales.Impact) }},
+		field{name: "likelihood_per_year", set: func(v node) { five(v, "likelihood_per_year", MaxRate, &l.m.Scales.LikelihoodPerYear) }},
+		field{name: "impact", set: func(v node) { five(v, "impact", MaxLoss, &l.m.Scales.Impact) }},
 	)
 }
 

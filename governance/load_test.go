@@ -2,6 +2,7 @@ package governance_test
 
 import (
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -272,4 +273,42 @@ func mustRead(t *testing.T, name string) []byte {
 		t.Fatal(err)
 	}
 	return data
+}
+
+func TestEstimateBounds(t *testing.T) {
+	rate := func(r float64) *governance.Frequency { return &governance.Frequency{Rate: r} }
+	pert := func(a, b, c float64) *governance.Magnitude {
+		return &governance.Magnitude{PERT: &governance.PERT{Min: a, Likely: b, Max: c}}
+	}
+	lognormal := func(p5, p95 float64) *governance.Magnitude {
+		return &governance.Magnitude{Lognormal: &governance.Interval90{P5: p5, P95: p95}}
+	}
+	for _, c := range []struct {
+		name, want string
+		e          governance.Estimate
+	}{
+		{"at the bounds", "", governance.Estimate{Frequency: rate(governance.MaxRate), Magnitude: lognormal(1, governance.MaxSpread)}},
+		{"qualitative", "", governance.Estimate{Likelihood: 1, Impact: 5}},
+		{"score out of range", "likelihood and impact must both be scores from 1 to 5", governance.Estimate{Likelihood: 6, Impact: 1}},
+		{"NaN rate", "frequency must be 0 or more events per year, got NaN", governance.Estimate{Frequency: rate(math.NaN()), Magnitude: pert(1, 2, 3)}},
+		{"rate too high", "frequency must be at most 1e+06", governance.Estimate{Frequency: &governance.Frequency{Range: &governance.PERT{Min: 1, Likely: 2, Max: 2e6}}, Magnitude: pert(1, 2, 3)}},
+		{"infinite loss", "a loss must be at most 1e+15, got +Inf", governance.Estimate{Frequency: rate(1), Magnitude: pert(1, 2, math.Inf(1))}},
+		{"NaN in a PERT", "magnitude needs 0 <= min <= likely <= max", governance.Estimate{Frequency: rate(1), Magnitude: pert(1, math.NaN(), 3)}},
+		{"spread too wide", "more than 1e+09 times p5", governance.Estimate{Frequency: rate(1), Magnitude: lognormal(1, 2e9)}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			err := c.e.Check()
+			if c.want == "" && err != nil {
+				t.Fatalf("Check: %v", err)
+			}
+			if c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {
+				t.Fatalf("Check = %v, want an error containing %q", err, c.want)
+			}
+		})
+	}
+	// The loader applies the bounds at the risk's line.
+	_, errs := parse(t, edit(t, "{p5: 100000, p95: 1000000}", "{min: 1000, likely: 5000, max: 1e16}"))
+	if errs == nil || !strings.Contains(errs.Error(), "a.yaml:31:5: risk R-1: a loss must be at most 1e+15") {
+		t.Errorf("errors %v, want the bound at the risk", errs)
+	}
 }

@@ -22,9 +22,17 @@ func ValidRiskID(s string) bool {
 // ^[a-z0-9][a-z0-9._-]{0,63}$.
 func ValidID(s string) bool { return idPattern.MatchString(s) }
 
+// Bounds of the figures of an estimate. They keep every simulated figure
+// finite and every simulation quick; no real estimate comes near them.
+const (
+	MaxRate   = 1e6  // loss events per year
+	MaxLoss   = 1e15 // loss of one event, in the model's currency
+	MaxSpread = 1e9  // ratio p95/p5 of a lognormal magnitude
+)
+
 // Check reports what is wrong with an estimate, or nil: it must give either
 // a frequency and a magnitude, or a likelihood and an impact score, with
-// ordered, non-negative figures.
+// ordered, non-negative figures within MaxRate, MaxLoss and MaxSpread.
 func (e Estimate) Check() error {
 	quant := e.Frequency != nil || e.Magnitude != nil
 	qual := e.Likelihood != 0 || e.Impact != 0
@@ -43,28 +51,49 @@ func (e Estimate) Check() error {
 	if !quant {
 		return nil
 	}
+	rates := []float64{e.Frequency.Rate}
 	if f := e.Frequency; f.Range != nil {
 		if err := f.Range.check("frequency"); err != nil {
 			return err
 		}
-	} else if f.Rate < 0 {
-		return fmt.Errorf("frequency must be 0 or more events per year")
+		rates = []float64{f.Range.Min, f.Range.Likely, f.Range.Max}
+	} else if !(f.Rate >= 0) {
+		return fmt.Errorf("frequency must be 0 or more events per year, got %v", f.Rate)
 	}
+	var losses []float64
 	switch m := e.Magnitude; {
 	case m.PERT != nil:
-		return m.PERT.check("magnitude")
-	case m.Lognormal != nil:
-		if m.Lognormal.P5 <= 0 || m.Lognormal.P95 <= m.Lognormal.P5 {
-			return fmt.Errorf("magnitude needs 0 < p5 < p95 (a 90%% interval of the loss), got p5 %v, p95 %v", m.Lognormal.P5, m.Lognormal.P95)
+		if err := m.PERT.check("magnitude"); err != nil {
+			return err
 		}
+		losses = []float64{m.PERT.Min, m.PERT.Likely, m.PERT.Max}
+	case m.Lognormal != nil:
+		l := m.Lognormal
+		if !(l.P5 > 0 && l.P95 > l.P5) {
+			return fmt.Errorf("magnitude needs 0 < p5 < p95 (a 90%% interval of the loss), got p5 %v, p95 %v", l.P5, l.P95)
+		}
+		if l.P95/l.P5 > MaxSpread {
+			return fmt.Errorf("magnitude p95 is more than %g times p5 (p5 %v, p95 %v): narrow the interval", MaxSpread, l.P5, l.P95)
+		}
+		losses = []float64{l.P5, l.P95}
 	default:
 		return fmt.Errorf("magnitude needs {min, likely, max} or {p5, p95}")
+	}
+	for _, v := range rates {
+		if !(v <= MaxRate) {
+			return fmt.Errorf("frequency must be at most %g events per year, got %v", MaxRate, v)
+		}
+	}
+	for _, v := range losses {
+		if !(v <= MaxLoss) {
+			return fmt.Errorf("a loss must be at most %g, got %v", MaxLoss, v)
+		}
 	}
 	return nil
 }
 
 func (p *PERT) check(what string) error {
-	if p.Min < 0 || p.Min > p.Likely || p.Likely > p.Max || p.Max <= 0 {
+	if !(p.Min >= 0 && p.Min <= p.Likely && p.Likely <= p.Max && p.Max > 0) {
 		return fmt.Errorf("%s needs 0 <= min <= likely <= max and max > 0, got min %v, likely %v, max %v", what, p.Min, p.Likely, p.Max)
 	}
 	return nil

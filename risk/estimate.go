@@ -120,14 +120,14 @@ func (f Figures) Estimate() (governance.Estimate, error) {
 	if len(errs) > 0 {
 		return governance.Estimate{}, errs
 	}
-	if err := Check(e); err != nil {
+	if err := e.Check(); err != nil {
 		var given []string
 		for _, col := range EstimateColumns {
 			if _, ok := f[col]; ok {
 				given = append(given, col)
 			}
 		}
-		fail(strings.Join(given, ", "), "%s", antares.ErrorMessage(err))
+		fail(strings.Join(given, ", "), "%v", err)
 		return governance.Estimate{}, errs
 	}
 	return e, nil

@@ -303,7 +303,7 @@ func checkRead(t *testing.T, m *governance.Model, risks []*governance.Risk, err 
 			t.Fatalf("risk id %q invalid or repeated", r.ID)
 		}
 		seen[r.ID] = true
-		if err := Check(r.Estimate); err != nil {
+		if err := r.Estimate.Check(); err != nil {
 			t.Fatalf("risk %s: %v", r.ID, err)
 		}
 		if m.Domain(r.Domain) == nil || (r.Owner != "" && m.Role(r.Owner) == nil) || !governance.ValidID(r.Category) {

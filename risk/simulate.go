@@ -21,6 +21,8 @@ import (
 	"sync/atomic"
 
 	"github.com/antares-governance/antares/governance"
+
+	"github.com/antares-governance/antares"
 )
 
 // DefaultYears is the number of simulated years per risk when Config.Years
@@ -105,16 +107,16 @@ type sampler struct {
 	loss dist
 }
 
-// compile precomputes the distributions of e. For an estimate that Check
-// rejects, or scores whose scales are out of bounds, it returns the zero
+// compile precomputes the distributions of e. For an estimate that
+// Estimate.Check rejects, or scores whose scales are out of bounds, it returns the zero
 // sampler, which draws no event.
 func compile(e governance.Estimate, s governance.Scales) sampler {
-	if Check(e) != nil {
+	if e.Check() != nil {
 		return sampler{}
 	}
 	if e.Qualitative() {
 		rate, mean := s.LikelihoodPerYear[e.Likelihood-1], s.Impact[e.Impact-1]
-		if !(rate >= 0 && rate <= MaxRate && mean >= 0 && mean <= MaxLoss) {
+		if !(rate >= 0 && rate <= governance.MaxRate && mean >= 0 && mean <= governance.MaxLoss) {
 			return sampler{}
 		}
 		return sampler{
@@ -147,7 +149,7 @@ func (sm *sampler) run(seed uint64, losses []float64) {
 // Simulate runs the Monte Carlo simulation of one estimate, mapping
 // qualitative scores through s. The figures depend only on e, s and cfg.
 // An estimate that Check rejects, or scores whose scales are negative or
-// beyond MaxRate and MaxLoss, has no simulated loss: Simulate returns
+// beyond governance.MaxRate and governance.MaxLoss, has no simulated loss: Simulate returns
 // figures of zero for it.
 func Simulate(e governance.Estimate, s governance.Scales, cfg Config) Result {
 	cfg = cfg.WithDefaults()
@@ -394,7 +396,7 @@ func quantify(m *governance.Model, cfg Config, sink func(*governance.Risk, []flo
 // curve all shrink by that factor and the chance of a loss is unchanged.
 func Residual(r Result, reductionPct float64) (Result, error) {
 	if !(reductionPct >= 0 && reductionPct <= 100) {
-		return Result{}, invalidf("a reduction is a percentage from 0 to 100, got %v", reductionPct)
+		return Result{}, antares.Errorf(antares.EINVALID, "a reduction is a percentage from 0 to 100, got %v", reductionPct)
 	}
 	f := 1 - reductionPct/100
 	out := r

@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/antares-governance/antares"
@@ -260,38 +259,6 @@ func TestSimulateInvalidEstimate(t *testing.T) {
 		if r := Simulate(e, bad, Config{Years: 100}); r.Mean != 0 || r.P99 != 0 {
 			t.Errorf("scores %d/%d on scales %v: got %+v, want zero loss", e.Likelihood, e.Impact, bad, r)
 		}
-	}
-}
-
-func TestCheck(t *testing.T) {
-	tests := []struct {
-		name, want string
-		e          governance.Estimate
-	}{
-		{"valid", "", quant(rate(MaxRate), lognormal(1, MaxSpread))},
-		{"valid qualitative", "", governance.Estimate{Likelihood: 1, Impact: 5}},
-		{"governance check", "likelihood and impact must both be scores from 1 to 5", governance.Estimate{Likelihood: 6, Impact: 1}},
-		{"NaN rate", "frequency must be at most 1e+06 events per year, got NaN", quant(rate(math.NaN()), pert(1, 2, 3))},
-		{"rate too high", "frequency must be at most", quant(rateRange(1, 2, 2e6), pert(1, 2, 3))},
-		{"loss too high", "a loss must be at most 1e+15, got +Inf", quant(rate(1), pert(1, 2, math.Inf(1)))},
-		{"spread too wide", "more than 1e+09 times p5", quant(rate(1), lognormal(1, 2e9))},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := Check(tt.e)
-			if tt.want == "" {
-				if err != nil {
-					t.Fatalf("Check: %v", err)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Fatalf("Check = %v, want an error containing %q", err, tt.want)
-			}
-			if code := antares.ErrorCode(err); code != antares.EINVALID {
-				t.Errorf("code %q, want %q", code, antares.EINVALID)
-			}
-		})
 	}
 }
 

@@ -43,6 +43,7 @@ var commands = []func(*app) *cobra.Command{
 	whoCommand,
 	canCommand,
 	exportCommand,
+	riskCommand,
 }
 
 // exitError carries an exit status without a message of its own: the command
