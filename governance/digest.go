@@ -31,6 +31,9 @@ func digest(m *Model) string {
 		"organization": map[string]any{"name": m.Organization.Name, "currency": m.Organization.Currency},
 		"scales":       map[string]any{"likelihood_per_year": m.Scales.LikelihoodPerYear, "impact": m.Scales.Impact},
 	}
+	if m.RiskTreatment != "" {
+		doc["risk_treatment"] = m.RiskTreatment
+	}
 	var people, roles, domains, decisions, resps, appetite, risks []map[string]any
 	for _, p := range m.People {
 		people = append(people, map[string]any{"id": p.ID, "name": p.Name, "email": p.Email, "roles": sorted(p.Roles), "status": p.Status})

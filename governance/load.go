@@ -163,6 +163,12 @@ func (l *loader) file(src Source) {
 		field{name: "scales", set: func(v node) { l.scales(d, v) }},
 		field{name: "routing", set: func(v node) { l.routing(d, v) }},
 		field{name: "risks", set: func(v node) { d.list(v, "risks", func(n node) { l.risk(d, n) }) }},
+		field{name: "risk_treatment", set: func(v node) {
+			if l.once(d, v, "risk_treatment", &l.m.RiskTreatmentPos) {
+				l.m.RiskTreatment = d.id(v, "risk_treatment")
+				l.refs = append(l.refs, ref{kind: "decision", id: l.m.RiskTreatment, pos: d.pos(v), in: "risk_treatment"})
+			}
+		}},
 	)
 }
 

@@ -129,6 +129,7 @@ func TestLoadErrors(t *testing.T) {
 		{"tier domain outside the decision", "- id: risk-acceptance\n", "- id: risk-acceptance\n    domains: [vendor]\n", `25:37: tier 2 names domain identity, but decision risk-acceptance is not made there`, "- id: risk-acceptance\n    domains: [vendor, identity]\n"},
 		{"star mixed with ids", "- id: risk-acceptance\n", "- id: risk-acceptance\n    domains: [\"*\", vendor]\n", `20:15: "*" means every domain`, "- id: risk-acceptance\n    domains: [\"*\"]\n"},
 		{"star in a tier", "{accountable: ceo, domains: [identity]}", "{accountable: ceo, domains: [\"*\"]}", `24:38: "*" (every domain) is for a decision's or a responsibility's domains`, "{accountable: ceo}"},
+		{"risk_treatment names an unknown decision", "appetite:\n", "risk_treatment: risk-acceptnce\nappetite:\n", `28:17: unknown decision "risk-acceptnce" in risk_treatment (did you mean "risk-acceptance"?)`, "risk_treatment: risk-acceptance\nappetite:\n"},
 		{"tier without accountable", "{accountable: risk-committee}", "{informed: [risk-committee]}", `25:9: a tier has no accountable`, "{accountable: risk-committee, informed: [ceo]}"},
 		{"scalar for a list", "roles: [ceo]}", "roles: ceo}", `4:37: roles must be a list`, "roles: [ceo]}"},
 		{"wrong apiVersion", "apiVersion: antares/v1", "apiVersion: antares/v2", `1:13: apiVersion "antares/v2" is not supported`, "apiVersion: antares/v1"},
@@ -310,5 +311,17 @@ func TestEstimateBounds(t *testing.T) {
 	_, errs := parse(t, edit(t, "{p5: 100000, p95: 1000000}", "{min: 1000, likely: 5000, max: 1e16}"))
 	if errs == nil || !strings.Contains(errs.Error(), "a.yaml:31:5: risk R-1: a loss must be at most 1e+15") {
 		t.Errorf("errors %v, want the bound at the risk", errs)
+	}
+}
+
+func TestRiskTreatmentNeedsAnExposureDecision(t *testing.T) {
+	text := strings.NewReplacer("appetite:\n", "risk_treatment: risk-acceptance\nappetite:\n", "measure: exposure\n", "measure: amount\n").Replace(base)
+	_, errs := parse(t, text)
+	if errs == nil || !strings.Contains(errs.Error(), "a.yaml:28:17: risk_treatment names decision risk-acceptance, which is measured by amount") {
+		t.Fatalf("errors %v, want the measure refused at risk_treatment", errs)
+	}
+	m, errs := parse(t, edit(t, "appetite:\n", "risk_treatment: risk-acceptance\nappetite:\n"))
+	if errs != nil || m.RiskTreatment != "risk-acceptance" {
+		t.Fatalf("risk_treatment = %q, errors %v", m.RiskTreatment, errs)
 	}
 }

@@ -41,6 +41,11 @@ type Model struct {
 	Scales      Scales
 	Routing     *Routing
 	Risks       []*Risk
+	// RiskTreatment is the decision type under which risk treatments
+	// (accept, mitigate, transfer, avoid) are decided, sized by the residual
+	// exposure; "" when the model names none.
+	RiskTreatment    string
+	RiskTreatmentPos Pos
 
 	people    map[string]*Person
 	roles     map[string]*Role

@@ -55,6 +55,9 @@ func (l *loader) validate() {
 	}
 	l.checkRefs()
 	l.checkCycles()
+	if d := m.decisions[m.RiskTreatment]; d != nil && d.Measure != MeasureExposure {
+		l.errorAt(m.RiskTreatmentPos, "risk_treatment names decision %s, which is measured by %s: a risk treatment is sized by its residual exposure, so its decision type needs measure: exposure", d.ID, d.Measure)
+	}
 }
 
 // unique indexes items by id, reporting every repeated id with where it was
