@@ -44,6 +44,13 @@ var commands = []func(*app) *cobra.Command{
 	canCommand,
 	exportCommand,
 	riskCommand,
+	decideCommand,
+	ledgerCommand,
+	requestCommand,
+	escalateCommand,
+	importCommand,
+	delegateCommand,
+	reviewCommand,
 }
 
 // exitError carries an exit status without a message of its own: the command

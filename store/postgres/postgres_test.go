@@ -1,0 +1,112 @@
+package postgres_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math/rand/v2"
+	"net/url"
+	"os"
+	"testing"
+
+	"github.com/antares-governance/antares/authority"
+	"github.com/antares-governance/antares/governance"
+	"github.com/antares-governance/antares/store"
+	"github.com/antares-governance/antares/store/postgres"
+	"github.com/antares-governance/antares/store/storetest"
+)
+
+const dsnEnv = "ANTARES_STORETEST_DSN"
+
+func TestMain(m *testing.M) {
+	storetest.AppendChild(func() (store.Store, error) {
+		return postgres.Open(context.Background(), os.Getenv(dsnEnv))
+	})
+	os.Exit(m.Run())
+}
+
+// newSchema creates a schema of the test's own in the database named by
+// ANTARES_TEST_POSTGRES, drops it afterwards, and returns the URL that
+// selects it and a plain connection working in it.
+func newSchema(t testing.TB) (dsn string, open func() store.Store, raw *sql.DB) {
+	base := os.Getenv("ANTARES_TEST_POSTGRES")
+	if base == "" {
+		t.Skip("ANTARES_TEST_POSTGRES is not set: set it to a PostgreSQL URL (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to run the PostgreSQL tests")
+	}
+	ctx := context.Background()
+	raw, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw.SetMaxOpenConns(1) // one session, so that its search_path holds
+	schema := fmt.Sprintf("antares_test_%d", rand.Uint64())
+	if _, err := raw.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		raw.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE")
+		raw.Close()
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	dsn = u.String()
+	open = func() store.Store {
+		s, err := postgres.Open(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	open().Close()
+	if _, err := raw.ExecContext(ctx, "SET search_path TO "+schema); err != nil {
+		t.Fatal(err)
+	}
+	return dsn, open, raw
+}
+
+// Backend gives each test a schema of its own.
+func Backend(t *testing.T) (func() store.Store, *sql.DB) {
+	_, open, raw := newSchema(t)
+	return open, raw
+}
+
+func TestStore(t *testing.T) { storetest.Run(t, Backend) }
+
+// TestCrash kills a process with SIGKILL during a burst of appends: every
+// acknowledged entry survives.
+func TestCrash(t *testing.T) {
+	dsn, open, _ := newSchema(t)
+	storetest.Crash(t, open, []string{dsnEnv + "=" + dsn})
+}
+
+// TestProcesses appends from two processes at once to one database: one
+// chain without gaps.
+func TestProcesses(t *testing.T) {
+	dsn, open, _ := newSchema(t)
+	storetest.Processes(t, open, []string{dsnEnv + "=" + dsn})
+}
+
+func TestOpenFailsClearly(t *testing.T) {
+	if _, err := postgres.Open(context.Background(), "postgres://nobody@127.0.0.1:1/none?connect_timeout=2"); err == nil {
+		t.Fatal("connected to a server that is not there")
+	}
+}
+
+func BenchmarkAppend(b *testing.B) {
+	m, err := governance.Load("../../examples/northwind")
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, open, _ := newSchema(b)
+	storetest.BenchmarkAppend(b, open, authority.Compile(m))
+}
+
+func BenchmarkVerify(b *testing.B) {
+	_, open, _ := newSchema(b)
+	storetest.BenchmarkVerify(b, open)
+}
