@@ -132,3 +132,24 @@ func (f Figures) Estimate() (governance.Estimate, error) {
 	}
 	return e, nil
 }
+
+// FiguresOf returns the figures that give the estimate e, by estimate
+// column: the inverse of Figures.Estimate.
+func FiguresOf(e governance.Estimate) Figures {
+	f := Figures{}
+	if e.Qualitative() {
+		f["likelihood"], f["impact"] = float64(e.Likelihood), float64(e.Impact)
+		return f
+	}
+	if fr := e.Frequency; fr != nil && fr.Range != nil {
+		f["freq_min"], f["freq_likely"], f["freq_max"] = fr.Range.Min, fr.Range.Likely, fr.Range.Max
+	} else if fr != nil {
+		f["freq"] = fr.Rate
+	}
+	if mg := e.Magnitude; mg != nil && mg.PERT != nil {
+		f["loss_min"], f["loss_likely"], f["loss_max"] = mg.PERT.Min, mg.PERT.Likely, mg.PERT.Max
+	} else if mg != nil && mg.Lognormal != nil {
+		f["loss_p5"], f["loss_p95"] = mg.Lognormal.P5, mg.Lognormal.P95
+	}
+	return f
+}

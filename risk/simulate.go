@@ -1,7 +1,8 @@
 // Package risk quantifies the risk register: a seeded Monte Carlo simulation
 // of each risk's annual loss from its analysts' estimate, portfolio totals
-// per domain and category, residual exposure after treatment, and the
-// reading of register files (CSV, XLSX).
+// per domain and category, residual exposure after treatment, the reading
+// of register files (CSV, XLSX), and where each risk of the register stands
+// after its treatments: status, residual against appetite, next review.
 //
 // A risk's exposure is its mean simulated annual loss. Each simulated year
 // draws the number of loss events from a Poisson distribution, and each

@@ -68,6 +68,9 @@ type Store interface {
 	// first; each has the id "D" and the number of its entry.
 	Delegations(ctx context.Context) ([]authority.Delegation, error)
 
+	// Register is the risk register (see risks.go).
+	Register
+
 	// Close stops accepting appends and closes the database.
 	Close() error
 }

@@ -19,16 +19,19 @@ import (
 
 // riskCommands lists the constructors of the subcommands of `antares risk`,
 // in help order.
-var riskCommands = []func(*app) *cobra.Command{riskQuantifyCommand}
+var riskCommands = []func(*app) *cobra.Command{riskImportCommand, riskListCommand, riskShowCommand, riskTreatCommand, riskQuantifyCommand}
 
 // riskCommand returns the parent command of the risk subcommands.
 func riskCommand(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "risk",
-		Short: "Quantify risks: annualized loss exposure by Monte Carlo simulation",
-		Long: `The risk commands work with the risk register: each risk's exposure is its mean
-annual loss, simulated year by year from the analysts' estimate of how often a loss
-event happens and how much one costs. See docs/risk.md.`,
+		Short: "The risk register: import, list, show and treat risks, quantified by Monte Carlo simulation",
+		Long: `The risk commands work with the risk register: the model's risks, with the risks
+imported into the database (--db) in place of those of the same id. Each risk's exposure
+is its mean annual loss, simulated year by year from the analysts' estimate of how often
+a loss event happens and how much one costs; its treatments (accept, mitigate, transfer,
+avoid) are decisions that go through the authority ladder into the ledger. See
+docs/risk.md.`,
 	}
 	for _, c := range riskCommands {
 		cmd.AddCommand(c(a))

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -112,29 +113,48 @@ func TestRiskQuantifyErrors(t *testing.T) {
 }
 
 // TestRiskDocs runs every `antares risk` command that docs/risk.md shows in a
-// console block and compares what it prints (standard output, then standard
-// error) with what the page shows.
+// console block, in order, and compares what it prints (standard output,
+// then standard error) with what the page shows. They run in a directory of
+// their own, where examples/ is the repository's, with the clock stopped as
+// in the ledger tests; a block "$ export NAME=VALUE ..." sets the
+// environment of the blocks after it.
 func TestRiskDocs(t *testing.T) {
 	data, err := os.ReadFile("../../docs/risk.md")
 	if err != nil {
 		t.Fatal(err)
 	}
+	examples, err := filepath.Abs("../../examples")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := newLedgerEnv(t).dir
+	if err := os.Symlink(examples, filepath.Join(dir, "examples")); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
 	var ran int
 	for i, block := range strings.Split(string(data), "```console\n")[1:] {
 		block, _, _ = strings.Cut(block, "```\n")
 		cmdline, want, _ := strings.Cut(block, "\n")
+		if vars, ok := strings.CutPrefix(cmdline, "$ export "); ok {
+			for _, v := range strings.Fields(vars) {
+				name, value, _ := strings.Cut(v, "=")
+				t.Setenv(name, value)
+			}
+			continue
+		}
 		args, ok := strings.CutPrefix(cmdline, "$ antares ")
 		if !ok || !strings.HasPrefix(args, "risk ") {
 			continue
 		}
 		ran++
-		stdout, stderr, _ := runCLI(t, strings.Fields(args)...)
+		stdout, stderr, _ := runCLI(t, shellWords(t, args)...)
 		if got := stdout + stderr; got != want {
 			t.Errorf("console block %d, %s:\n--- printed\n%s--- docs/risk.md shows\n%s", i+1, cmdline, got, want)
 		}
 	}
-	if ran != 4 {
-		t.Errorf("ran %d commands of docs/risk.md, want 4", ran)
+	if ran != 10 {
+		t.Errorf("ran %d commands of docs/risk.md, want 10", ran)
 	}
 
 	// The page quotes the reference case at the default number of years.
@@ -144,4 +164,37 @@ func TestRiskDocs(t *testing.T) {
 	if !strings.Contains(strings.Join(strings.Fields(string(data)), " "), quote) {
 		t.Errorf("docs/risk.md does not say the reference case %s", quote)
 	}
+}
+
+// shellWords splits a command line as a shell would split one without
+// variables or escapes: at spaces, except inside double quotes.
+func shellWords(t *testing.T, line string) []string {
+	var (
+		words  []string
+		word   strings.Builder
+		quoted bool
+		inWord bool
+	)
+	for _, c := range line {
+		switch {
+		case c == '"':
+			quoted, inWord = !quoted, true
+		case c == ' ' && !quoted:
+			if inWord {
+				words = append(words, word.String())
+				word.Reset()
+				inWord = false
+			}
+		default:
+			word.WriteRune(c)
+			inWord = true
+		}
+	}
+	if quoted {
+		t.Fatalf("unbalanced quotes in %s", line)
+	}
+	if inWord {
+		words = append(words, word.String())
+	}
+	return words
 }

@@ -50,6 +50,8 @@ func Backend(t *testing.T) (func() store.Store, *sql.DB) {
 
 func TestStore(t *testing.T) { storetest.Run(t, Backend) }
 
+func TestRisks(t *testing.T) { storetest.RunRisks(t, Backend) }
+
 // TestCrash kills a process with SIGKILL during a burst of appends: every
 // acknowledged entry survives.
 func TestCrash(t *testing.T) {
