@@ -119,15 +119,39 @@ func (a *app) withStore(fn func(ctx context.Context, s store.Store) error) error
 }
 
 // output opens -o FILE, or returns standard output.
-func (a *app) outputTo(path string) (io.Writer, func() error, error) {
+// writeOutput calls write with standard output, or, given a path, with a
+// temporary file beside it that replaces the file only once write succeeds:
+// a failed proof or export leaves nothing half-written behind.
+func (a *app) writeOutput(path string, write func(io.Writer) error) error {
 	if path == "" || path == "-" {
-		return a.stdout, func() error { return nil }, nil
+		return write(a.stdout)
 	}
-	f, err := os.Create(path)
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
-		return nil, nil, antares.Errorf(antares.EINVALID, "%v", err)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return antares.Errorf(antares.EINVALID, "cannot write %s: %v", path, err)
 	}
-	return f, f.Close, nil
+	defer os.Remove(f.Name()) // after a successful rename, there is nothing left to remove
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	// A proof or an export is made to be handed over: readable like any
+	// file the user writes, not private like the temporary file.
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		return antares.Errorf(antares.EINTERNAL, "writing %s: %v", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return antares.Errorf(antares.EINTERNAL, "writing %s: %v", path, err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return antares.Errorf(antares.EINVALID, "cannot write %s: %v", path, err)
+	}
+	return nil
 }
 
 func ledgerListCommand(a *app) *cobra.Command {
@@ -470,15 +494,10 @@ shows whether the ledger still agrees with them.`,
 				if err != nil {
 					return err
 				}
-				w, done, err := a.outputTo(out)
-				if err != nil {
+				return a.writeOutput(out, func(w io.Writer) error {
+					_, err := w.Write(cp.Note)
 					return err
-				}
-				if _, err := w.Write(cp.Note); err != nil {
-					done()
-					return err
-				}
-				return done()
+				})
 			})
 		},
 	}
@@ -513,15 +532,7 @@ inclusion proof and the checkpoint. antares ledger check-proof verifies it offli
 				if err != nil {
 					return err
 				}
-				w, done, err := a.outputTo(out)
-				if err != nil {
-					return err
-				}
-				if err := writeAnswerJSON(w, p); err != nil {
-					done()
-					return err
-				}
-				return done()
+				return a.writeOutput(out, func(w io.Writer) error { return writeAnswerJSON(w, p) })
 			})
 		},
 	}
@@ -597,15 +608,7 @@ func ledgerExportCommand(a *app) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.withStore(func(ctx context.Context, s store.Store) error {
-				w, done, err := a.outputTo(out)
-				if err != nil {
-					return err
-				}
-				if err := ledger.WriteJSONL(ctx, w, s); err != nil {
-					done()
-					return err
-				}
-				return done()
+				return a.writeOutput(out, func(w io.Writer) error { return ledger.WriteJSONL(ctx, w, s) })
 			})
 		},
 	}

@@ -3,6 +3,8 @@ package main
 import (
 	"database/sql"
 	"encoding/json"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -301,5 +303,37 @@ func TestLedgerOnPostgres(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(e.dir, "pg.key")); err != nil {
 		t.Fatalf("the signing key is not where ANTARES_LEDGER_KEY says: %v", err)
+	}
+}
+
+func TestWriteOutputLeavesNothingHalfWritten(t *testing.T) {
+	dir := t.TempDir()
+	a := &app{}
+	path := filepath.Join(dir, "proof.json")
+	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := a.writeOutput(path, func(w io.Writer) error {
+		io.WriteString(w, "half")
+		return errors.New("disk full")
+	})
+	if err == nil {
+		t.Fatal("a failed write must fail")
+	}
+	if data, _ := os.ReadFile(path); string(data) != "old" {
+		t.Errorf("file holds %q after a failed write, want the old content", data)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("temporary files left behind: %v", entries)
+	}
+	if err := a.writeOutput(path, func(w io.Writer) error { _, err := io.WriteString(w, "new"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if info, _ := os.Stat(path); info.Mode().Perm() != 0o644 {
+		t.Errorf("mode %v, want 0644", info.Mode().Perm())
+	}
+	err = a.writeOutput(filepath.Join(dir, "no", "such", "x.jsonl"), func(io.Writer) error { return nil })
+	if err == nil || err.Error() != "cannot write "+filepath.Join(dir, "no", "such", "x.jsonl")+": no such file or directory" {
+		t.Errorf("error %v, want it to name the path and the cause", err)
 	}
 }
