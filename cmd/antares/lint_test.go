@@ -184,3 +184,25 @@ func TestSchemaCommand(t *testing.T) {
 		t.Fatalf("exit %d, output is not the model schema: %.200s", code, out)
 	}
 }
+
+// TestHelpGroupsEveryCommand keeps `antares --help` organized: every
+// command of Antares sits under one of the groups, none under cobra's
+// "Additional Commands" beside help and completion.
+func TestHelpGroupsEveryCommand(t *testing.T) {
+	out, _, code := runCLI(t, "--help")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, g := range groups {
+		if !strings.Contains(out, g.Title) {
+			t.Errorf("help lacks the group %q", g.Title)
+		}
+	}
+	_, extra, _ := strings.Cut(out, "Additional Commands:")
+	extra, _, _ = strings.Cut(extra, "Flags:")
+	for _, line := range strings.Split(strings.TrimSpace(extra), "\n") {
+		if name := strings.Fields(line); len(name) > 0 && name[0] != "help" && name[0] != "completion" {
+			t.Errorf("command %q is in no group", name[0])
+		}
+	}
+}

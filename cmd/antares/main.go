@@ -34,23 +34,35 @@ type app struct {
 	verbose   bool
 }
 
-// commands lists the constructors of the subcommands, in help order. Each
-// subcommand lives in a file of its own.
-var commands = []func(*app) *cobra.Command{
-	initCommand,
-	lintCommand,
-	schemaCommand,
-	whoCommand,
-	canCommand,
-	exportCommand,
-	riskCommand,
-	decideCommand,
-	ledgerCommand,
-	requestCommand,
-	escalateCommand,
-	importCommand,
-	delegateCommand,
-	reviewCommand,
+// groups are the headings of `antares --help`, in the order a newcomer
+// meets them.
+var groups = []*cobra.Group{
+	{ID: "model", Title: "The governance model:"},
+	{ID: "authority", Title: "Who decides:"},
+	{ID: "ledger", Title: "The decision ledger:"},
+	{ID: "risk", Title: "Risk:"},
+}
+
+// commands lists the constructors of the subcommands with their help group.
+// Each subcommand lives in a file of its own.
+var commands = []struct {
+	group string
+	new   func(*app) *cobra.Command
+}{
+	{"model", lintCommand},
+	{"model", initCommand},
+	{"model", schemaCommand},
+	{"authority", whoCommand},
+	{"authority", canCommand},
+	{"authority", exportCommand},
+	{"ledger", decideCommand},
+	{"ledger", ledgerCommand},
+	{"ledger", requestCommand},
+	{"ledger", escalateCommand},
+	{"ledger", delegateCommand},
+	{"ledger", reviewCommand},
+	{"ledger", importCommand},
+	{"risk", riskCommand},
 }
 
 // exitError carries an exit status without a message of its own: the command
@@ -91,8 +103,11 @@ ledger, and a diagnosis of where accountability has broken down, ranked by risk 
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return antares.Errorf(antares.EINVALID, "%v", err)
 	})
+	root.AddGroup(groups...)
 	for _, c := range commands {
-		root.AddCommand(c(a))
+		cmd := c.new(a)
+		cmd.GroupID = c.group
+		root.AddCommand(cmd)
 	}
 
 	err := root.Execute()
