@@ -1,8 +1,6 @@
 package ledger
 
 import (
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -15,6 +13,7 @@ import (
 	"github.com/antares-governance/antares"
 	"github.com/antares-governance/antares/authority"
 	"github.com/antares-governance/antares/governance"
+	"github.com/antares-governance/antares/table"
 )
 
 // HistoryRow is one row of a decision-history CSV (see docs/model.md,
@@ -40,106 +39,44 @@ type HistoryRow struct {
 var historyColumns = []string{"decided_at", "decision", "domain", "decided_by",
 	"measure", "outcome", "trigger", "subject", "requested_at", "requested_by", "valid_until", "id"}
 
-// HistoryError is one problem with a decision-history file.
-type HistoryError struct {
-	Line    int
-	Column  string // "" when the problem is with the line as a whole
-	Message string
-}
-
-// HistoryErrors lists every problem of a decision-history file, by line.
-// Its code is antares.EINVALID.
-type HistoryErrors struct {
-	File   string
-	Errors []HistoryError
-}
-
-// Error lists every problem, one per line, each with its file, line and
-// column.
-func (e *HistoryErrors) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %d problem(s), nothing imported:", e.File, len(e.Errors))
-	for _, h := range e.Errors {
-		fmt.Fprintf(&b, "\n%s:%d: ", e.File, h.Line)
-		if h.Column != "" {
-			fmt.Fprintf(&b, "column %s: ", h.Column)
-		}
-		b.WriteString(h.Message)
-	}
-	return b.String()
-}
-
-// ErrorCode returns antares.EINVALID.
-func (e *HistoryErrors) ErrorCode() string { return antares.EINVALID }
-
 // ParseHistory reads a decision-history CSV with a header row, columns in
 // any order. It reads every row and reports every problem, each with its
 // line and column, in one *HistoryErrors; it returns the rows it could read
 // either way.
 func ParseHistory(name string, r io.Reader) ([]HistoryRow, error) {
-	errs := &HistoryErrors{File: name}
+	var errs table.Errors
 	fail := func(line int, col, format string, args ...any) {
-		errs.Errors = append(errs.Errors, HistoryError{line, col, fmt.Sprintf(format, args...)})
+		errs = append(errs, table.Error{File: name, Line: line, Column: col, Message: fmt.Sprintf(format, args...)})
 	}
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	header, err := cr.Read()
+	records, bad, err := table.ReadCSV(name, r)
 	if err != nil {
-		if errors.Is(err, io.EOF) {
-			err = errors.New("the file is empty: it needs a header row naming the columns")
-		}
-		fail(1, "", "%v", unwrapCSV(err))
+		return nil, err
+	}
+	for len(records) > 0 && records[0].Blank() {
+		records = records[1:]
+	}
+	if len(records) == 0 {
+		fail(1, "", "the file is empty: it needs a header row naming the columns (%s)", strings.Join(historyColumns, ", "))
 		return nil, errs
 	}
-	index := map[string]int{}
-	for i, h := range header {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-		switch {
-		case !slices.Contains(historyColumns, h):
-			fail(1, h, "unknown column%s; the columns are %s", governance.DidYouMean(h, historyColumns), strings.Join(historyColumns, ", "))
-		case index[h] != 0:
-			fail(1, h, "the column appears twice")
-		default:
-			index[h] = i + 1
-		}
+	header, herrs := table.ParseHeader(name, records[0], historyColumns, historyColumns[:4])
+	if herrs != nil {
+		return nil, herrs
 	}
-	for _, c := range historyColumns[:4] {
-		if index[c] == 0 {
-			fail(1, c, "required column missing")
-		}
-	}
-	if len(errs.Errors) > 0 {
-		return nil, errs
+	if bad != nil {
+		errs = append(errs, *bad)
 	}
 	var rows []HistoryRow
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			line := 0
-			if errors.As(err, &pe) {
-				line = pe.StartLine
-			}
-			fail(line, "", "%v", unwrapCSV(err))
-			if pe == nil {
-				break // a read error: nothing more can be read
-			}
+	for _, rec := range records[1:] {
+		if rec.Blank() {
 			continue
 		}
-		line, _ := cr.FieldPos(0)
-		if len(rec) != len(header) {
-			fail(line, "", "%d fields where the header has %d", len(rec), len(header))
+		if over := header.Overflow(name, rec); over != nil {
+			errs = append(errs, *over)
 			continue
 		}
-		get := func(c string) string {
-			if i := index[c]; i > 0 {
-				return strings.TrimSpace(rec[i-1])
-			}
-			return ""
-		}
+		line := rec.Line
+		get := func(c string) string { return header.Cell(rec, c) }
 		row := HistoryRow{Line: line, Decision: get("decision"), Domain: get("domain"), DecidedBy: get("decided_by"),
 			Outcome: get("outcome"), Trigger: strings.ToLower(get("trigger")), Subject: get("subject"),
 			RequestedBy: get("requested_by"), ID: get("id")}
@@ -178,11 +115,12 @@ func ParseHistory(name string, r io.Reader) ([]HistoryRow, error) {
 		if row.Trigger != "" && !slices.Contains(Triggers, row.Trigger) {
 			fail(line, "trigger", "%q is not one of %s", get("trigger"), strings.Join(Triggers, ", "))
 		}
-		if n := len(errs.Errors); n == 0 || errs.Errors[n-1].Line != line {
+		if n := len(errs); n == 0 || errs[n-1].Line != line {
 			rows = append(rows, row)
 		}
 	}
-	if len(errs.Errors) > 0 {
+	if len(errs) > 0 {
+		errs.Sort()
 		return rows, errs
 	}
 	return rows, nil
@@ -198,20 +136,15 @@ func ImportHistory(x *authority.Index, name string, r io.Reader) ([]*Entry, erro
 	if perr == nil {
 		return entries, jerr
 	}
-	errs := perr.(*HistoryErrors)
-	if jerr != nil {
-		errs.Errors = append(errs.Errors, jerr.(*HistoryErrors).Errors...)
-		slices.SortStableFunc(errs.Errors, func(a, b HistoryError) int { return a.Line - b.Line })
+	errs, ok := perr.(table.Errors)
+	if !ok {
+		return nil, perr
+	}
+	if jerrs, ok := jerr.(table.Errors); ok {
+		errs = append(errs, jerrs...)
+		errs.Sort()
 	}
 	return nil, errs
-}
-
-func unwrapCSV(err error) error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // parseWhen reads an RFC 3339 time or a date (midnight UTC).
@@ -231,7 +164,7 @@ func parseWhen(s string) (time.Time, error) {
 // and then no entry is returned.
 func JudgeHistory(x *authority.Index, name string, rows []HistoryRow) ([]*Entry, error) {
 	m := x.Model()
-	errs := &HistoryErrors{File: name}
+	var errs table.Errors
 	var out []*Entry
 	for _, row := range rows {
 		bad := false
@@ -245,7 +178,7 @@ func JudgeHistory(x *authority.Index, name string, rows []HistoryRow) ([]*Entry,
 			if p := m.PersonByEmail(v); p != nil && strings.Contains(v, "@") {
 				return p.ID
 			}
-			errs.Errors = append(errs.Errors, HistoryError{row.Line, col, fmt.Sprintf("%q is neither the id nor the email of a person in the model", v)})
+			errs = append(errs, table.Error{File: name, Line: row.Line, Column: col, Message: fmt.Sprintf("%q is neither the id nor the email of a person in the model", v)})
 			bad = true
 			return ""
 		}
@@ -261,12 +194,12 @@ func JudgeHistory(x *authority.Index, name string, rows []HistoryRow) ([]*Entry,
 		}
 		e, _, err := Judge(x, d)
 		if err != nil {
-			errs.Errors = append(errs.Errors, HistoryError{row.Line, columnOf(err, m, row), antares.ErrorMessage(err)})
+			errs = append(errs, table.Error{File: name, Line: row.Line, Column: columnOf(err, m, row), Message: antares.ErrorMessage(err)})
 			continue
 		}
 		out = append(out, e)
 	}
-	if len(errs.Errors) > 0 {
+	if len(errs) > 0 {
 		return nil, errs
 	}
 	return out, nil

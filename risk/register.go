@@ -1,7 +1,6 @@
 package risk
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/antares-governance/antares"
 	"github.com/antares-governance/antares/governance"
+	"github.com/antares-governance/antares/table"
 )
 
 // Columns are the columns of a risk register file, in the order the model
@@ -27,68 +27,20 @@ var Columns = []string{
 
 var requiredColumns = []string{"id", "domain", "category"}
 
-// RowError is one problem of a register file: the line (the row of a
-// spreadsheet), the column's header name when one column is at fault, and
-// what is wrong.
-type RowError struct {
-	File    string `json:"file"`
-	Line    int    `json:"line"`
-	Column  string `json:"column,omitempty"`
-	Message string `json:"message"`
-}
-
-// Error returns "file:line: column: message".
-func (e RowError) Error() string {
-	s := fmt.Sprintf("%s:%d: ", e.File, e.Line)
-	if e.Column != "" {
-		s += e.Column + ": "
-	}
-	return s + e.Message
-}
-
-// Errors is every problem of a register file, in line order. It is an
-// antares.EINVALID error.
-type Errors []RowError
-
-// Error returns one problem per line.
-func (es Errors) Error() string {
-	lines := make([]string, len(es))
-	for i, e := range es {
-		lines[i] = e.Error()
-	}
-	return strings.Join(lines, "\n")
-}
-
-// ErrorCode returns antares.EINVALID: a register that cannot be read is bad
-// input.
-func (es Errors) ErrorCode() string { return antares.EINVALID }
-
 // ReadCSV reads a risk register in CSV with a header row (see Columns),
 // checking every row against m: domains and owner roles must exist in it
 // (a nil m has none).
 // A file with any bad row yields no risks and an Errors listing every
 // problem. name is the file name the errors give.
 func ReadCSV(name string, r io.Reader, m *governance.Model) ([]*governance.Risk, error) {
+	rows, bad, err := table.ReadCSV(name, r)
+	if err != nil {
+		return nil, err
+	}
 	p := parser{file: name, m: m}
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	var rows []row
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if pe, ok := errors.AsType[*csv.ParseError](err); ok {
-			// The reader cannot resynchronize after bad quoting: report it
-			// with the problems of the rows before it.
-			p.errorf(pe.Line, "", "%v at character %d; quote a cell that holds commas, quotes or line breaks, and double the quotes inside it", pe.Err, pe.Column)
-			break
-		}
-		if err != nil {
-			return nil, antares.Errorf(antares.EINVALID, "%s: %v", name, err)
-		}
-		line, _ := cr.FieldPos(0)
-		rows = append(rows, row{line: line, cells: rec})
+	if bad != nil {
+		// Report the quoting error with the problems of the rows before it.
+		p.errs = append(p.errs, *bad)
 	}
 	return p.parse(rows)
 }
@@ -119,9 +71,9 @@ func ReadXLSX(name string, r io.Reader, m *governance.Model) (risks []*governanc
 	if err != nil {
 		return nil, antares.Errorf(antares.EINVALID, "%s: sheet %q cannot be read: %v", name, sheets[0], err)
 	}
-	rows := make([]row, len(cells))
+	rows := make([]table.Row, len(cells))
 	for i, c := range cells {
-		rows[i] = row{line: i + 1, cells: c}
+		rows[i] = table.Row{Line: i + 1, Cells: c}
 	}
 	p := parser{file: name, m: m}
 	return p.parse(rows)
@@ -131,51 +83,39 @@ func ReadXLSX(name string, r io.Reader, m *governance.Model) (risks []*governanc
 // that a small malicious file cannot fill memory and disk.
 const maxXLSXUnzipped = 256 << 20
 
-// row is one record of a register file and the line it starts on.
-type row struct {
-	line  int
-	cells []string
-}
-
-// blank reports whether every cell of the row is empty, as spreadsheets
-// export rows that were only formatted.
-func (r row) blank() bool {
-	return !slices.ContainsFunc(r.cells, func(c string) bool { return strings.TrimSpace(c) != "" })
-}
-
 // parser turns rows into risks, collecting every problem.
 type parser struct {
-	file  string
-	m     *governance.Model
-	errs  Errors
-	width int            // the header's cells
-	index map[string]int // column name -> cell index
+	file   string
+	m      *governance.Model
+	errs   table.Errors
+	header *table.Header
 }
 
 func (p *parser) errorf(line int, column, format string, args ...any) {
-	p.errs = append(p.errs, RowError{File: p.file, Line: line, Column: column, Message: fmt.Sprintf(format, args...)})
+	p.errs = append(p.errs, table.Error{File: p.file, Line: line, Column: column, Message: fmt.Sprintf(format, args...)})
 }
 
-func (p *parser) parse(rows []row) ([]*governance.Risk, error) {
+func (p *parser) parse(rows []table.Row) ([]*governance.Risk, error) {
 	if p.m == nil {
 		p.m = &governance.Model{}
 	}
-	for len(rows) > 0 && rows[0].blank() {
+	for len(rows) > 0 && rows[0].Blank() {
 		rows = rows[1:]
 	}
 	if len(rows) == 0 {
 		p.errorf(1, "", "no header row: the first row names the columns, e.g. %s", strings.Join(Columns, ","))
 		return p.result(nil)
 	}
-	before := len(p.errs)
-	p.header(rows[0])
-	if len(p.errs) > before {
+	header, errs := table.ParseHeader(p.file, rows[0], Columns, requiredColumns)
+	if errs != nil {
+		p.errs = append(p.errs, errs...)
 		return p.result(nil)
 	}
+	p.header = header
 	var risks []*governance.Risk
 	first := map[string]int{} // risk id -> line it was first given on
 	for _, r := range rows[1:] {
-		if r.blank() {
+		if r.Blank() {
 			continue
 		}
 		risk := p.risk(r)
@@ -183,10 +123,10 @@ func (p *parser) parse(rows []row) ([]*governance.Risk, error) {
 			continue
 		}
 		if line, dup := first[risk.ID]; dup {
-			p.errorf(r.line, "id", "duplicate risk id %q, first given on line %d", risk.ID, line)
+			p.errorf(r.Line, "id", "duplicate risk id %q, first given on line %d", risk.ID, line)
 			continue
 		}
-		first[risk.ID] = r.line
+		first[risk.ID] = r.Line
 		risks = append(risks, risk)
 	}
 	return p.result(risks)
@@ -197,59 +137,21 @@ func (p *parser) result(risks []*governance.Risk) ([]*governance.Risk, error) {
 	if len(p.errs) == 0 {
 		return risks, nil
 	}
-	slices.SortStableFunc(p.errs, func(a, b RowError) int { return a.Line - b.Line })
+	p.errs.Sort()
 	return nil, p.errs
-}
-
-// header reads the header row. Empty cells at its end, as spreadsheets
-// export them, name no column.
-func (p *parser) header(h row) {
-	p.index = map[string]int{}
-	names := make([]string, len(h.cells))
-	for i, c := range h.cells {
-		names[i] = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(c, "\ufeff")))
-	}
-	for len(names) > 0 && names[len(names)-1] == "" {
-		names = names[:len(names)-1]
-	}
-	p.width = len(names)
-	for i, name := range names {
-		c := h.cells[i]
-		switch _, seen := p.index[name]; {
-		case name == "":
-			p.errorf(h.line, "", "column %d has no name: name every column of the header row (%s)", i+1, strings.Join(Columns, ", "))
-		case !slices.Contains(Columns, name):
-			p.errorf(h.line, name, "unknown column %q%s; the columns are %s", c, governance.DidYouMean(name, Columns), strings.Join(Columns, ", "))
-		case seen:
-			p.errorf(h.line, name, "column %q is named twice in the header", name)
-		default:
-			p.index[name] = i
-		}
-	}
-	for _, c := range requiredColumns {
-		if _, ok := p.index[c]; !ok {
-			p.errorf(h.line, c, "missing column %q: the header must name %s", c, strings.Join(requiredColumns, ", "))
-		}
-	}
 }
 
 // cells reads the named cells of one row.
 type cells struct {
 	p *parser
-	r row
+	r table.Row
 }
 
 // get returns the trimmed cell of column, "" when the column is absent.
-func (c cells) get(column string) string {
-	i, ok := c.p.index[column]
-	if !ok || i >= len(c.r.cells) {
-		return ""
-	}
-	return strings.TrimSpace(c.r.cells[i])
-}
+func (c cells) get(column string) string { return c.p.header.Cell(c.r, column) }
 
 func (c cells) errorf(column, format string, args ...any) {
-	c.p.errorf(c.r.line, column, format, args...)
+	c.p.errorf(c.r.Line, column, format, args...)
 }
 
 // figures reads the estimate columns of the row. It reports cells that are
@@ -292,14 +194,12 @@ func plainNumber(s string) (float64, bool) {
 }
 
 // risk reads one row, or returns nil after reporting what is wrong with it.
-func (p *parser) risk(r row) *governance.Risk {
+func (p *parser) risk(r table.Row) *governance.Risk {
 	c := cells{p: p, r: r}
 	before := len(p.errs)
-	for i := p.width; i < len(r.cells); i++ {
-		if strings.TrimSpace(r.cells[i]) != "" {
-			c.errorf("", "the row has %d cells but the header names %d columns: is a comma missing quotes?", len(r.cells), p.width)
-			return nil
-		}
+	if bad := p.header.Overflow(p.file, r); bad != nil {
+		p.errs = append(p.errs, *bad)
+		return nil
 	}
 	risk := &governance.Risk{
 		ID:       c.get("id"),
@@ -308,7 +208,7 @@ func (p *parser) risk(r row) *governance.Risk {
 		Category: c.get("category"),
 		Owner:    c.get("owner"),
 		Status:   strings.ToLower(c.get("status")),
-		Pos:      governance.Pos{File: p.file, Line: r.line, Column: 1},
+		Pos:      governance.Pos{File: p.file, Line: r.Line, Column: 1},
 	}
 	switch {
 	case risk.ID == "":

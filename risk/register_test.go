@@ -13,6 +13,7 @@ import (
 
 	"github.com/antares-governance/antares"
 	"github.com/antares-governance/antares/governance"
+	"github.com/antares-governance/antares/table"
 )
 
 func loadModel(t testing.TB, path string) *governance.Model {
@@ -156,7 +157,7 @@ func TestReadCSVErrors(t *testing.T) {
 			if risks != nil {
 				t.Errorf("a file with errors gave %d risks", len(risks))
 			}
-			es, ok := errors.AsType[Errors](err)
+			es, ok := errors.AsType[table.Errors](err)
 			if !ok {
 				t.Fatalf("error %v (%T), want Errors", err, err)
 			}
@@ -288,7 +289,7 @@ func checkRead(t *testing.T, m *governance.Model, risks []*governance.Risk, err 
 		if antares.ErrorCode(err) != antares.EINVALID {
 			t.Fatalf("error %v has code %q", err, antares.ErrorCode(err))
 		}
-		if es, ok := errors.AsType[Errors](err); ok {
+		if es, ok := errors.AsType[table.Errors](err); ok {
 			for _, e := range es {
 				if e.Line < 1 || !strings.HasPrefix(e.File, "f.") || e.Message == "" {
 					t.Fatalf("unlocated error %+v", e)

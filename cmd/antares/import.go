@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 
@@ -10,6 +11,8 @@ import (
 	"github.com/antares-governance/antares"
 	"github.com/antares-governance/antares/ledger"
 	"github.com/antares-governance/antares/store"
+
+	"github.com/antares-governance/antares/table"
 )
 
 // importCommands are the subcommands of import, one per kind of data.
@@ -54,7 +57,7 @@ its column.`,
 				}
 				entries, err := ledger.ImportHistory(x, args[0], f)
 				if err != nil {
-					return err
+					return nothingImported(args[0], err)
 				}
 				if err := s.Append(ctx, entries...); err != nil {
 					return err
@@ -78,4 +81,19 @@ its column.`,
 			})
 		},
 	}
+}
+
+// nothingImported presents the problems of a file an import refused: how
+// many there are, that nothing was stored, and each at its line and column.
+// Other errors pass through unchanged.
+func nothingImported(file string, err error) error {
+	var es table.Errors
+	if !errors.As(err, &es) {
+		return err
+	}
+	problems := "problems"
+	if len(es) == 1 {
+		problems = "problem"
+	}
+	return antares.Errorf(antares.EINVALID, "%s: %d %s, nothing imported:\n%v", file, len(es), problems, es)
 }

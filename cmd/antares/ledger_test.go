@@ -337,3 +337,21 @@ func TestWriteOutputLeavesNothingHalfWritten(t *testing.T) {
 		t.Errorf("error %v, want it to name the path and the cause", err)
 	}
 }
+
+// TestLedgerDocsShowTheImportErrors holds docs/ledger.md to what antares
+// import decisions really prints for a bad file (the golden output, with
+// the file named as the docs name it).
+func TestLedgerDocsShowTheImportErrors(t *testing.T) {
+	want, err := os.ReadFile("testdata/golden/ledger-import-errors.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := os.ReadFile("../../docs/ledger.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := strings.ReplaceAll(string(want), "testdata/ledger/bad-history.csv", "history.csv")
+	if !strings.Contains(string(doc), shown) {
+		t.Errorf("docs/ledger.md does not show the output of a bad import:\n%s", shown)
+	}
+}

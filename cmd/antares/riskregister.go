@@ -87,7 +87,11 @@ func readRegister(path string, m *governance.Model) ([]*governance.Risk, error) 
 		return nil, antares.Errorf(antares.EINVALID, "%v", err)
 	}
 	defer f.Close()
-	return read(path, f, m)
+	risks, err := read(path, f, m)
+	if err != nil {
+		return nil, nothingImported(path, err)
+	}
+	return risks, nil
 }
 
 // register is the risk register, with the ledger its risks' standing
