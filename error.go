@@ -1,16 +1,15 @@
 // Package antares holds what every part of Antares shares: the application
-// error codes and their mapping to process exit status and HTTP status.
+// error codes and their mapping to process exit status.
 //
 // Domain packages (governance, authority, risk, ledger, assess) return errors
-// that carry one of the codes below; the CLI and the HTTP API translate them
-// in exactly one place each (ExitCode and HTTPStatus), so a user always sees a
-// clear message and never an internal detail.
+// that carry one of the codes below; the command line translates them in
+// exactly one place (ExitCode), so a user always sees a clear message and
+// never an internal detail. The HTTP API will map them to statuses here too.
 package antares
 
 import (
 	"errors"
 	"fmt"
-	"net/http"
 )
 
 // Application error codes. They are part of the public interface: the JSON API
@@ -91,27 +90,10 @@ var exitCodes = map[string]int{
 	EINTERNAL:     ExitInternal,
 }
 
-var httpStatuses = map[string]int{
-	EINVALID:      http.StatusBadRequest,
-	ENOTFOUND:     http.StatusNotFound,
-	ECONFLICT:     http.StatusConflict,
-	EUNAUTHORIZED: http.StatusUnauthorized,
-	EFORBIDDEN:    http.StatusForbidden,
-	EINTERNAL:     http.StatusInternalServerError,
-}
-
 // ExitCode returns the process exit status for err (ExitOK for nil).
 func ExitCode(err error) int {
 	if err == nil {
 		return ExitOK
 	}
 	return exitCodes[ErrorCode(err)]
-}
-
-// HTTPStatus returns the HTTP status for err (200 for nil).
-func HTTPStatus(err error) int {
-	if err == nil {
-		return http.StatusOK
-	}
-	return httpStatuses[ErrorCode(err)]
 }

@@ -139,19 +139,6 @@ func SortTiers(tiers []*Tier) []*Tier {
 	return out
 }
 
-// TierFor returns the tier of a sorted ladder that a request of size measure
-// belongs to: the first with measure <= up_to, else the uncapped tier. It
-// returns nil when the measure is above every capped tier and none is
-// uncapped.
-func TierFor(ladder []*Tier, measure float64) *Tier {
-	for _, t := range ladder {
-		if t.UpTo == nil || measure <= *t.UpTo {
-			return t
-		}
-	}
-	return nil
-}
-
 // AccountableRole resolves a tier's accountable role in domain: the role
 // itself, or for "@owner" the domain's owner ("" when it has none).
 func (m *Model) AccountableRole(t *Tier, domain string) string {
