@@ -283,7 +283,7 @@ func CedarRequest(r authority.Request) (cedar.Request, error) {
 // Allowed reports whether Cedar permits req, and the first evaluation error
 // it met, if any.
 func (c *Cedar) Allowed(req cedar.Request) (bool, error) {
-	ok, diag := c.policies.IsAuthorized(c.entities, req)
+	ok, diag := cedar.Authorize(c.policies, c.entities, req)
 	if len(diag.Errors) > 0 {
 		return bool(ok), fmt.Errorf("cedar: policy %s: %s", diag.Errors[0].PolicyID, diag.Errors[0].Message)
 	}
