@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/antares-governance/antares/ledger"
+	"github.com/antares-governance/antares/store/postgres/pgtest"
 )
 
 // ledgerEnv runs commands against a fresh SQLite database and the test
@@ -271,28 +272,9 @@ func TestLedgerNeedsADatabase(t *testing.T) {
 // TestLedgerOnPostgres runs the ledger commands against PostgreSQL, in a
 // schema of the test's own.
 func TestLedgerOnPostgres(t *testing.T) {
-	base := os.Getenv("ANTARES_TEST_POSTGRES")
-	if base == "" {
-		t.Skip("ANTARES_TEST_POSTGRES is not set: set it to a PostgreSQL URL (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to run the PostgreSQL tests")
-	}
-	raw, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	schema := "antares_cli_" + strings.ReplaceAll(filepath.Base(t.TempDir()), "-", "_")
-	if _, err := raw.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		raw.Exec("DROP SCHEMA " + schema + " CASCADE")
-		raw.Close()
-	})
-	sep := "?"
-	if strings.Contains(base, "?") {
-		sep = "&"
-	}
+	dsn, _ := pgtest.Schema(t)
 	e := newLedgerEnv(t)
-	e.db = base + sep + "search_path=" + schema
+	e.db = dsn
 	t.Setenv("ANTARES_LEDGER_KEY", filepath.Join(e.dir, "pg.key"))
 	e.ok("decide", "risk-acceptance", "--domain", "identity", "--measure", "120000", "--by", "raj.patel",
 		"--outcome", "accept", "--rationale", "r")

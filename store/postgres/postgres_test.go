@@ -3,9 +3,6 @@ package postgres_test
 import (
 	"context"
 	"database/sql"
-	"fmt"
-	"math/rand/v2"
-	"net/url"
 	"os"
 	"testing"
 
@@ -13,6 +10,7 @@ import (
 	"github.com/antares-governance/antares/governance"
 	"github.com/antares-governance/antares/store"
 	"github.com/antares-governance/antares/store/postgres"
+	"github.com/antares-governance/antares/store/postgres/pgtest"
 	"github.com/antares-governance/antares/store/storetest"
 )
 
@@ -25,47 +23,18 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// newSchema creates a schema of the test's own in the database named by
-// ANTARES_TEST_POSTGRES, drops it afterwards, and returns the URL that
-// selects it and a plain connection working in it.
+// newSchema gives the test a schema of its own (see pgtest.Schema), with
+// Antares' tables migrated into it, and a function opening a store over it.
 func newSchema(t testing.TB) (dsn string, open func() store.Store, raw *sql.DB) {
-	base := os.Getenv("ANTARES_TEST_POSTGRES")
-	if base == "" {
-		t.Skip("ANTARES_TEST_POSTGRES is not set: set it to a PostgreSQL URL (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to run the PostgreSQL tests")
-	}
-	ctx := context.Background()
-	raw, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw.SetMaxOpenConns(1) // one session, so that its search_path holds
-	schema := fmt.Sprintf("antares_test_%d", rand.Uint64())
-	if _, err := raw.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		raw.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE")
-		raw.Close()
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	dsn = u.String()
+	dsn, raw = pgtest.Schema(t)
 	open = func() store.Store {
-		s, err := postgres.Open(ctx, dsn)
+		s, err := postgres.Open(context.Background(), dsn)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return s
 	}
 	open().Close()
-	if _, err := raw.ExecContext(ctx, "SET search_path TO "+schema); err != nil {
-		t.Fatal(err)
-	}
 	return dsn, open, raw
 }
 
